@@ -1,0 +1,51 @@
+"""Exception types raised by the library.
+
+Library code raises these and never prints or exits; the CLI's single error boundary turns
+each into one line on stderr and the matching :class:`~creator_tools.exit_codes.ExitCode`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from creator_tools.exit_codes import ExitCode
+
+
+class CreatorError(Exception):
+    """Base class of all errors the library raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = None if path is None else str(path)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class UsageError(CreatorError):
+    """The request cannot be carried out as asked (bad option value, missing extra)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputError(CreatorError):
+    """An input (media file, data file, plan) is missing, unreadable or invalid."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class MediaError(InputError):
+    """A media file cannot be opened or lacks what the operation needs."""
+
+
+class ProcessingError(CreatorError):
+    """Processing or rendering failed on an input that looked valid."""
+
+    exit_code = ExitCode.PROCESSING
+
+
+class ToolNotFoundError(ProcessingError):
+    """No usable ffmpeg binary was found."""

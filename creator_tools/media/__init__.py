@@ -1,0 +1,1 @@
+"""Media access: locating ffmpeg, probing files, streaming frames and audio."""

@@ -1,0 +1,398 @@
+"""Stream low-resolution frames and mono audio out of one ffmpeg decode.
+
+One ffmpeg process decodes the file once. Its video branch is scaled inside ffmpeg to the
+analysis size and written as raw frames to stdout; its audio branch is measured with ffmpeg's
+own EBU R128 scanner (``ebur128``), resampled to mono float32 and written to a second pipe.
+Python reads fixed-size frames and audio blocks as they come, so memory stays constant
+whatever the clip's length. Rotation is applied by ffmpeg (autorotate), timestamps are those of
+a constant-rate timeline (``index / fps``), so variable-rate phone footage comes out regular.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from creator_tools.errors import MediaError, ProcessingError
+from creator_tools.media.ffmpeg import base_args, input_path_arg
+from creator_tools.media.probe import MediaInfo, probe
+
+PixFmt = Literal["gray", "rgb24", "bgr24"]
+_CHANNELS = {"gray": 1, "rgb24": 3, "bgr24": 3}
+_LOG_LINE = re.compile(r"^(?:\[(?P<ctx>[^\]]+ @ 0x[0-9a-f]+)\] )?\[(?P<level>\w+)\] ?(?P<msg>.*)$")
+_I_RE = re.compile(r"^\s*I:\s+(-?[\d.]+|-?inf)\s+LUFS")
+_LRA_RE = re.compile(r"^\s*LRA:\s+(-?[\d.]+|-?inf)\s+LU\b")
+_PEAK_RE = re.compile(r"^\s*Peak:\s+(-?[\d.]+|-?inf)\s+dBFS")
+
+
+class Frame(NamedTuple):
+    """One analysis frame: its index, its time in seconds, and the pixels (H, W[, C]) uint8."""
+
+    index: int
+    t: float
+    image: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class VideoSpec:
+    """What the video branch delivers.
+
+    ``width`` is the analysis width in pixels (height follows the display aspect, even);
+    ``fps`` resamples to a constant rate (``None``: the source's average rate).
+    """
+
+    width: int = 320
+    pix_fmt: PixFmt = "gray"
+    fps: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSpec:
+    """What the audio branch delivers: mono float32 at ``sample_rate`` in blocks."""
+
+    sample_rate: int = 16000
+    block_seconds: float = 1.0
+    loudness: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Loudness:
+    """EBU R128 figures measured by ffmpeg's ``ebur128`` filter."""
+
+    integrated_lufs: float | None
+    true_peak_dbtp: float | None
+    lra: float | None
+
+
+@dataclass(slots=True)
+class DecodeReport:
+    """What happened during a decode pass."""
+
+    frames: int = 0
+    samples: int = 0
+    problems: list[str] = field(default_factory=list)
+    loudness: Loudness | None = None
+    returncode: int | None = None
+
+
+def analysis_size(info: MediaInfo, width: int) -> tuple[int, int]:
+    """Frame size (w, h) for an analysis ``width``, keeping the display aspect; both even."""
+    assert info.video is not None
+    dw, dh = info.video.display_width, info.video.display_height
+    w = max(2, min(width, dw + dw % 2) // 2 * 2)
+    h = max(2, round(w * dh / dw / 2) * 2)
+    return w, h
+
+
+def _to_float(text: str) -> float | None:
+    return None if "inf" in text else float(text)
+
+
+class DecodePass:
+    """One ffmpeg process decoding a file once into analysis frames and audio blocks.
+
+    Use as a context manager and iterate :meth:`frames`; audio blocks are handed to
+    ``on_audio`` from a reader thread as they arrive (so neither pipe can stall the other).
+    After the iteration, :attr:`report` holds the frame count, decode problems and loudness.
+
+    Parameters
+    ----------
+    path
+        The media file.
+    video, audio
+        What to deliver; ``None`` skips that branch (and that stream is not decoded).
+    on_audio
+        Called with each mono float32 block, shape ``(n,)``, in order.
+    info
+        The file's :class:`MediaInfo` when already probed.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        video: VideoSpec | None = VideoSpec(),
+        audio: AudioSpec | None = None,
+        on_audio: Callable[[np.ndarray], None] | None = None,
+        info: MediaInfo | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.info = info or probe(path)
+        self.video = video if self.info.video else None
+        self.audio = audio if self.info.audio else None
+        if video is not None and self.info.video is None:
+            raise MediaError("no video stream", path=path)
+        self.on_audio = on_audio
+        self.report = DecodeReport()
+        self.fps = 0.0
+        self.size = (0, 0)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._threads: list[threading.Thread] = []
+        self._log: deque[str] = deque(maxlen=400)
+        self._audio_error: BaseException | None = None
+
+    # -- command -------------------------------------------------------------------------
+    def _command(self, audio_fd: int | None) -> list[str]:
+        graph: list[str] = []
+        maps: list[str] = []
+        if self.video is not None:
+            assert self.info.video is not None
+            self.fps = float(self.video.fps or self.info.video.fps or 30.0)
+            w, h = analysis_size(self.info, self.video.width)
+            self.size = (w, h)
+            graph.append(
+                f"[0:v:0]fps={self.fps:.6f},scale={w}:{h}:flags=area,"
+                f"format={self.video.pix_fmt}[v]"
+            )
+            maps += ["-map", "[v]", "-f", "rawvideo", "-pix_fmt", self.video.pix_fmt, "pipe:1"]
+        if self.audio is not None and audio_fd is not None:
+            chain = "[0:a:0]"
+            if self.audio.loudness:
+                chain += "ebur128=peak=true:framelog=quiet,"
+            chain += (
+                f"aresample={self.audio.sample_rate},"
+                "aformat=sample_fmts=flt:channel_layouts=mono[a]"
+            )
+            graph.append(chain)
+            maps += ["-map", "[a]", "-f", "f32le", f"pipe:{audio_fd}"]
+        return [
+            *base_args(),
+            "-loglevel",
+            "repeat+level+info",
+            "-i",
+            input_path_arg(self.path),
+            "-filter_complex",
+            ";".join(graph),
+            *maps,
+        ]
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def __enter__(self) -> DecodePass:
+        if self.video is None and self.audio is None:
+            raise MediaError("nothing to decode (no stream of the requested kind)", path=self.path)
+        audio_r = audio_w = None
+        if self.audio is not None:
+            audio_r, audio_w = os.pipe()
+        cmd = self._command(audio_w)
+        try:
+            self._proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE if self.video is not None else subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=(audio_w,) if audio_w is not None else (),
+            )
+        except OSError as exc:
+            raise ProcessingError(f"cannot start ffmpeg: {exc}") from exc
+        finally:
+            if audio_w is not None:
+                os.close(audio_w)
+        self._start(self._read_log, self._proc.stderr)
+        if audio_r is not None:
+            self._start(self._read_audio, os.fdopen(audio_r, "rb", buffering=0))
+        return self
+
+    def _start(self, target: Callable[..., None], stream: object) -> None:
+        t = threading.Thread(target=target, args=(stream,), daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop ffmpeg if it is still running (the consumer stopped early) and clean up."""
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        self._finish()
+
+    def _finish(self) -> None:
+        """Wait for ffmpeg and the reader threads; record the exit status and loudness."""
+        proc = self._proc
+        if proc is None or self.report.returncode is not None:
+            return
+        for t in self._threads:
+            t.join(timeout=600)
+        proc.wait()
+        if proc.stdout is not None and not proc.stdout.closed:
+            proc.stdout.close()
+        self.report.returncode = proc.returncode
+        self._parse_loudness()
+
+    # -- readers -------------------------------------------------------------------------
+    def frames(self) -> Iterator[Frame]:
+        """Yield :class:`Frame` objects in order until the stream ends."""
+        if self.video is None or self._proc is None or self._proc.stdout is None:
+            return
+        w, h = self.size
+        c = _CHANNELS[self.video.pix_fmt]
+        nbytes = w * h * c
+        shape = (h, w) if c == 1 else (h, w, c)
+        stdout = self._proc.stdout
+        index = 0
+        while True:
+            data = stdout.read(nbytes)
+            if len(data) < nbytes:
+                break
+            image = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+            yield Frame(index, index / self.fps, image)
+            index += 1
+            self.report.frames = index
+        self.wait()
+
+    def wait(self) -> DecodeReport:
+        """Wait until the pass is complete and return the report.
+
+        Raises
+        ------
+        MediaError
+            When ffmpeg failed without producing any frame or sample.
+        """
+        self._finish()
+        if self._audio_error is not None:
+            raise self._audio_error
+        failed = self.report.returncode not in (0, None)
+        if failed and not (self.report.frames or self.report.samples):
+            msg = self.report.problems[-1] if self.report.problems else "decoding failed"
+            raise MediaError(f"cannot decode: {msg}", path=self.path)
+        return self.report
+
+    def _read_audio(self, pipe: object) -> None:
+        assert self.audio is not None
+        block_bytes = max(1, int(self.audio.sample_rate * self.audio.block_seconds)) * 4
+        pending = b""
+        try:
+            with pipe:  # type: ignore[attr-defined]
+                while True:
+                    chunk = pipe.read(block_bytes - len(pending))  # type: ignore[attr-defined]
+                    if not chunk:
+                        break
+                    pending += chunk
+                    if len(pending) >= block_bytes:
+                        self._emit_audio(pending)
+                        pending = b""
+                usable = len(pending) // 4 * 4
+                if usable:
+                    self._emit_audio(pending[:usable])
+        except BaseException as exc:  # surfaced in the consumer's thread
+            self._audio_error = exc
+            if self._proc is not None:
+                self._proc.kill()
+
+    def _emit_audio(self, data: bytes) -> None:
+        block = np.frombuffer(data, dtype="<f4").astype(np.float32, copy=False)
+        self.report.samples += block.size
+        if self.on_audio is not None:
+            self.on_audio(block)
+
+    def _read_log(self, pipe: object) -> None:
+        for raw in pipe:  # type: ignore[attr-defined]
+            line = raw.decode("utf-8", "replace").rstrip()
+            self._log.append(line)
+            m = _LOG_LINE.match(line)
+            if m and m["level"] in ("error", "fatal", "panic"):
+                msg = m["msg"].strip()
+                if msg and len(self.report.problems) < 50:
+                    self.report.problems.append(msg)
+
+    def _parse_loudness(self) -> None:
+        if self.audio is None or not self.audio.loudness:
+            return
+        i = lra = peak = None
+        for line in self._log:
+            if (m := _I_RE.match(line)) and i is None:
+                i = _to_float(m[1])
+            elif (m := _LRA_RE.match(line)) and lra is None:
+                lra = _to_float(m[1])
+            elif m := _PEAK_RE.match(line):
+                peak = _to_float(m[1])
+        self.report.loudness = Loudness(i, peak, lra)
+
+
+def iter_frames(
+    path: str | Path,
+    *,
+    width: int = 320,
+    pix_fmt: PixFmt = "gray",
+    fps: float | None = None,
+    info: MediaInfo | None = None,
+) -> Iterator[Frame]:
+    """Yield analysis frames of ``path`` (rotation applied) at ``width`` pixels wide.
+
+    Memory is constant in the clip's length. Frames of a damaged stream that cannot be decoded
+    are skipped (ffmpeg conceals or drops them); the rest still come out.
+    """
+    with DecodePass(path, video=VideoSpec(width, pix_fmt, fps), info=info) as dp:
+        yield from dp.frames()
+
+
+def iter_audio_blocks(
+    path: str | Path,
+    *,
+    sample_rate: int = 16000,
+    block_seconds: float = 1.0,
+    info: MediaInfo | None = None,
+) -> Iterator[np.ndarray]:
+    """Yield the first audio stream as mono float32 blocks of ``block_seconds``.
+
+    Blocks are buffered in a bounded queue between the reader thread and the caller.
+    """
+    import queue
+
+    q: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
+    abandoned = threading.Event()
+
+    def put(block: np.ndarray | None) -> None:
+        while not abandoned.is_set():
+            try:
+                q.put(block, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    spec = AudioSpec(sample_rate, block_seconds)
+    dp = DecodePass(path, video=None, audio=spec, on_audio=put, info=info)
+    if dp.audio is None:
+        raise MediaError("no audio stream", path=path)
+    errors: list[BaseException] = []
+
+    def finish() -> None:
+        try:
+            dp.wait()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            put(None)
+
+    with dp:
+        threading.Thread(target=finish, daemon=True).start()
+        try:
+            while (block := q.get()) is not None:
+                yield block
+        finally:
+            abandoned.set()
+    if errors:
+        raise errors[0]
+
+
+def read_audio(
+    path: str | Path,
+    *,
+    sample_rate: int = 16000,
+    info: MediaInfo | None = None,
+) -> np.ndarray:
+    """Return the first audio stream as one mono float32 array, shape ``(n,)``."""
+    blocks = list(iter_audio_blocks(path, sample_rate=sample_rate, block_seconds=4.0, info=info))
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)

@@ -1,0 +1,55 @@
+"""Shared fixtures: generated media with known truth, the real media in ../shared/media."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import mediagen
+
+
+@pytest.fixture(scope="session")
+def shared_media() -> Path:
+    """``../shared/media`` beside the project; the test is skipped when it is absent."""
+    if not (mediagen.SHARED_MEDIA / "MANIFEST.md").exists():
+        pytest.skip("../shared/media is not present")
+    return mediagen.SHARED_MEDIA
+
+
+@pytest.fixture(scope="session")
+def cut_clip() -> mediagen.CutClip:
+    return mediagen.cut_clip()
+
+
+@pytest.fixture(scope="session")
+def speech_clip() -> mediagen.SpeechClip:
+    return mediagen.speech_clip()
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``creator`` as a real process (as a user would), capturing stdout and stderr."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "creator_tools", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin,
+        env=full_env,
+        timeout=600,
+        check=False,
+    )
+
+
+def assert_one_clean_error(stderr: str, *needles: str) -> None:
+    """stderr is exactly one ``error:`` line per bad input and holds no traceback."""
+    assert "Traceback" not in stderr, stderr
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert lines, "expected an error line on stderr"
+    for needle in needles:
+        assert any(needle in ln for ln in lines), (needle, stderr)

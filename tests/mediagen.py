@@ -1,0 +1,282 @@
+"""Generate test media with exactly known properties, cached between test runs.
+
+Each clip is built by ffmpeg from lavfi sources (testsrc2, mandelbrot, life, color, sine,
+aevalsrc, anoisesrc) or from a synthetic signal (:mod:`creator_tools.synth`) muxed by ffmpeg.
+The file name carries a hash of the recipe, so changing a recipe rebuilds that clip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from creator_tools.media.ffmpeg import base_args
+
+ROOT = Path(__file__).resolve().parent
+CACHE = Path(os.environ.get("CREATOR_TEST_MEDIA", ROOT / ".media-cache"))
+SHARED_MEDIA = ROOT.parent.parent / "shared" / "media"
+
+
+def ffmpeg(*args: str) -> None:
+    """Run ffmpeg (the project's own) with ``args``; raise on failure."""
+    cmd = [*base_args(), "-loglevel", "error", "-y", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {' '.join(cmd)}\n{proc.stderr}")
+
+
+def _cached(name: str, ext: str, recipe: object, build: Callable[[Path], None]) -> Path:
+    key = hashlib.sha1(json.dumps(recipe, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    final = CACHE / f"{name}-{key}.{ext}"
+    if not final.exists():
+        fd, tmp = tempfile.mkstemp(dir=CACHE, suffix=f".{ext}", prefix=f".{name}-")
+        os.close(fd)
+        try:
+            build(Path(tmp))
+            os.replace(tmp, final)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return final
+
+
+def write_wav(path: Path, y: np.ndarray, sr: int) -> None:
+    import soundfile as sf
+
+    sf.write(path, y, sr, subtype="FLOAT", format="WAV")
+
+
+# ---------------------------------------------------------------------------------------
+# Clips with known cuts
+# ---------------------------------------------------------------------------------------
+
+#: Sources for cut tests: different content, each with some motion of its own.
+CUT_SOURCES = (
+    "testsrc2=s={s}:r={r}",
+    "mandelbrot=s={s}:r={r}",
+    "life=s={s}:r={r}:mold=10:ratio=0.2:death_color=#3060C0:life_color=#F0D020:seed=7",
+    "cellauto=s={s}:r={r}:rule=110:seed=3",
+    "testsrc=s={s}:r={r}",
+    "smptehdbars=s={s}:r={r}",
+)
+
+
+@dataclass(frozen=True)
+class CutClip:
+    """A clip of hard cuts: ``cuts`` are the first frame index of each new shot."""
+
+    path: Path
+    fps: int
+    frames: int
+    cuts: tuple[int, ...]
+
+    @property
+    def cut_times(self) -> list[float]:
+        return [c / self.fps for c in self.cuts]
+
+
+def cut_clip(
+    cuts: tuple[int, ...] = (45, 100, 140, 200),
+    frames: int = 260,
+    *,
+    fps: int = 30,
+    size: str = "320x240",
+    audio: bool = True,
+) -> CutClip:
+    """Hard cuts between different lavfi sources at the given frame indices."""
+    bounds = [0, *cuts, frames]
+    recipe = {"v": 2, "cuts": cuts, "frames": frames, "fps": fps, "size": size, "audio": audio}
+
+    def build(out: Path) -> None:
+        args: list[str] = []
+        chains = []
+        for i, (a, b) in enumerate(itertools.pairwise(bounds)):
+            src = CUT_SOURCES[i % len(CUT_SOURCES)].format(s=size, r=fps)
+            args += ["-f", "lavfi", "-i", src]
+            chains.append(f"[{i}:v]trim=start_frame=0:end_frame={b - a},setpts=PTS-STARTPTS,"
+                          f"format=yuv420p,setsar=1[v{i}]")
+        n = len(chains)
+        graph = ";".join(chains) + ";" + "".join(f"[v{i}]" for i in range(n))
+        graph += f"concat=n={n}:v=1:a=0[v]"
+        maps = ["-map", "[v]"]
+        if audio:
+            args += ["-f", "lavfi", "-i", f"sine=f=330:d={frames / fps}:sample_rate=48000"]
+            maps += ["-map", f"{n}:a", "-c:a", "aac", "-b:a", "64k"]
+        ffmpeg(*args, "-filter_complex", graph, *maps, "-c:v", "libx264", "-preset", "ultrafast",
+               "-crf", "20", "-g", "300", "-r", str(fps), "-frames:v", str(frames), str(out))
+
+    return CutClip(_cached("cuts", "mp4", recipe, build), fps, frames, cuts)
+
+
+# ---------------------------------------------------------------------------------------
+# Audio with known speech and silence
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpeechClip:
+    """A clip whose audio is speech-like in ``speech`` spans and room tone elsewhere."""
+
+    path: Path
+    duration: float
+    speech: tuple[tuple[float, float], ...]
+
+    @property
+    def silences(self) -> list[tuple[float, float]]:
+        edges = [0.0, *[x for s in self.speech for x in s], self.duration]
+        return [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a]
+
+
+DEFAULT_SPEECH = ((0.8, 2.6), (3.2, 5.5), (6.7, 8.4), (8.9, 10.6))
+
+
+def speech_clip(
+    speech: tuple[tuple[float, float], ...] = DEFAULT_SPEECH,
+    duration: float = 11.5,
+    *,
+    video: bool = True,
+    hum: bool = True,
+    noise_db: float = -58.0,
+    seed: int = 0,
+) -> SpeechClip:
+    """Speech-like audio in the given spans over room tone (pink noise and 50 Hz hum)."""
+    recipe = {"v": 1, "speech": speech, "d": duration, "video": video, "hum": hum,
+              "noise": noise_db, "seed": seed}
+
+    def build(out: Path) -> None:
+        from creator_tools.synth import room_tone, speech_like
+
+        sr = 48000
+        y = speech_like(duration, speech, sr=sr, seed=seed)
+        y += room_tone(duration, sr=sr, noise_db=noise_db, hum_db=-50.0 if hum else None)
+        with tempfile.TemporaryDirectory() as tmp:
+            wav = Path(tmp) / "a.wav"
+            write_wav(wav, y, sr)
+            if video:
+                ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=320x240:r=30:d={duration}", "-i",
+                       str(wav), "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+                       "-b:a", "128k", "-shortest", str(out))
+            else:
+                ffmpeg("-i", str(wav), "-c:a", "pcm_s16le", str(out))
+
+    ext = "mp4" if video else "wav"
+    return SpeechClip(_cached("speech", ext, recipe, build), duration, speech)
+
+
+def click_clip(bpm: float, duration: float = 20.0, *, offset: float = 0.25) -> Path:
+    """A WAV click track at ``bpm`` (decaying 1.5 kHz clicks), first click at ``offset``."""
+    recipe = {"v": 1, "bpm": bpm, "d": duration, "offset": offset}
+    expr = f"0.8*sin(2*PI*1500*t)*exp(-60*mod(t-{offset}+{60 / bpm},{60 / bpm}))*gte(t,{offset})"
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", f"aevalsrc='{expr}':s=44100:d={duration}",
+               "-f", "lavfi", "-i", f"anoisesrc=color=pink:amplitude=0.002:d={duration}:r=44100",
+               "-filter_complex", "[0:a][1:a]amix=inputs=2:normalize=0", "-c:a", "pcm_s16le",
+               str(out))
+
+    return _cached(f"click{bpm:g}", "wav", recipe, build)
+
+
+# ---------------------------------------------------------------------------------------
+# Container and stream oddities
+# ---------------------------------------------------------------------------------------
+
+def rotated_clip(rotation: int = 90) -> Path:
+    """Stored 1920x1080, tagged with a display rotation of ``rotation`` degrees (as phones do)."""
+
+    def build(out: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            plain = Path(tmp) / "p.mp4"
+            ffmpeg("-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=1", "-f", "lavfi", "-i",
+                   "sine=d=1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+                   str(plain))
+            # -display_rotation is counter-clockwise; phones tag clockwise 90 as -90 here.
+            ffmpeg("-display_rotation", str(-rotation), "-i", str(plain), "-c", "copy", str(out))
+
+    return _cached(f"rot{rotation}", "mp4", {"v": 1, "r": rotation}, build)
+
+
+def vfr_clip() -> Path:
+    """Variable frame rate: 1 s at 30 fps then 1 s at 60 fps (timestamps kept as they are)."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=60:d=2", "-vf",
+               "select='lt(n\\,60)*not(mod(n\\,2))+gte(n\\,60)'", "-fps_mode", "vfr",
+               "-c:v", "libx264", "-preset", "ultrafast", str(out))
+
+    return _cached("vfr", "mp4", {"v": 1}, build)
+
+
+def simple_clip(
+    name: str,
+    *,
+    size: str = "320x240",
+    fps: int = 30,
+    duration: float = 2.0,
+    audio: bool = True,
+    video: bool = True,
+    vcodec: tuple[str, ...] = ("libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
+    ext: str = "mp4",
+) -> Path:
+    """A plain testsrc2 + sine clip with the given properties."""
+    recipe = {"v": 2, "size": size, "fps": fps, "d": duration, "a": audio, "vid": video,
+              "vc": vcodec}
+
+    def build(out: Path) -> None:
+        args: list[str] = []
+        if video:
+            args += ["-f", "lavfi", "-i", f"testsrc2=s={size}:r={fps}:d={duration}"]
+        if audio:
+            args += ["-f", "lavfi", "-i", f"sine=f=440:d={duration}:sample_rate=48000"]
+        if video:  # testsrc2 rounds odd sizes down: scale to the exact size asked for
+            args += ["-vf", f"scale={size.replace('x', ':')}", "-c:v", *vcodec]
+        if audio:
+            args += ["-c:a", "aac"]
+        ffmpeg(*args, str(out))
+
+    return _cached(name, ext, recipe, build)
+
+
+def truncated_clip(keep: float = 0.5) -> Path:
+    """An mp4 cut to ``keep`` of its size (moov at the end is lost, or the data is short)."""
+
+    def build(out: Path) -> None:
+        whole = simple_clip("whole", duration=3.0)
+        data = whole.read_bytes()
+        out.write_bytes(data[: int(len(data) * keep)])
+
+    return _cached(f"trunc{int(keep * 100)}", "mp4", {"v": 1, "keep": keep}, build)
+
+
+def truncated_faststart_clip(keep: float = 0.8) -> Path:
+    """A +faststart mp4 (index first) whose media data is cut short."""
+
+    def build(out: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            whole = Path(tmp) / "w.mp4"
+            ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=3", "-c:v", "libx264",
+                   "-preset", "ultrafast", "-movflags", "+faststart", str(whole))
+            data = whole.read_bytes()
+            out.write_bytes(data[: int(len(data) * keep)])
+
+    return _cached("truncfs", "mp4", {"v": 1, "keep": keep}, build)
+
+
+def not_media_file() -> Path:
+    """A text file named .mp4."""
+    return _cached("notmedia", "mp4", {"v": 1},
+                   lambda p: p.write_text("This is not a video, just text.\n" * 20))
+
+
+def empty_file() -> Path:
+    """A 0-byte file named .mp4."""
+    return _cached("empty", "mp4", {"v": 1}, lambda p: p.write_bytes(b""))
