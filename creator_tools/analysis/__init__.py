@@ -1,0 +1,1 @@
+"""Clip analysis: pure functions over arrays, composed by one decode pass (:mod:`.engine`)."""
