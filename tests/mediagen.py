@@ -280,3 +280,104 @@ def not_media_file() -> Path:
 def empty_file() -> Path:
     """A 0-byte file named .mp4."""
     return _cached("empty", "mp4", {"v": 1}, lambda p: p.write_bytes(b""))
+
+
+# ---------------------------------------------------------------------------------------
+# Things that are not cuts, and gradual transitions
+# ---------------------------------------------------------------------------------------
+
+def transition_clip(kind: str) -> Path:
+    """3 s of testsrc2 then 3 s of mandelbrot joined by a 1 s ``xfade`` (``fade``: through
+    black; ``dissolve``) starting at 2.5 s. The transition spans 2.5-3.5 s."""
+
+    def build(out: Path) -> None:
+        transition = "fadeblack" if kind == "fade" else "dissolve"
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=3.5", "-f", "lavfi", "-i",
+               "mandelbrot=s=320x240:r=30", "-filter_complex",
+               f"[0:v]format=yuv420p[a];[1:v]trim=duration=4,format=yuv420p[b];"
+               f"[a][b]xfade=transition={transition}:duration=1:offset=2.5,format=yuv420p",
+               "-c:v", "libx264", "-preset", "ultrafast", "-t", "6.5", str(out))
+
+    return _cached(f"xfade-{kind}", "mp4", {"v": 1, "kind": kind}, build)
+
+
+def flash_clip() -> Path:
+    """One continuous testsrc2 shot with white flashes of 2 frames at frames 60 and 120."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=6", "-vf",
+               "drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:"
+               "enable='between(n,60,61)+between(n,120,121)',format=yuv420p",
+               "-c:v", "libx264", "-preset", "ultrafast", str(out))
+
+    return _cached("flash", "mp4", {"v": 1}, build)
+
+
+def strobe_clip() -> Path:
+    """5 flashes a second (black/white alternation) between 2 s and 3 s: a photosensitivity risk."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=5", "-vf",
+               "drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:"
+               "enable='between(t,2,3)*lt(mod(t,0.2),0.1)',format=yuv420p",
+               "-c:v", "libx264", "-preset", "ultrafast", str(out))
+
+    return _cached("strobe", "mp4", {"v": 1}, build)
+
+
+def pan_clip(speed: float = 600.0) -> Path:
+    """A fast horizontal pan (``speed`` px/s over a 320 px view) across one big still scene."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "mandelbrot=s=3200x240:r=1:end_pts=1", "-frames:v", "1",
+               "-f", "image2", "-update", "1", str(out) + ".png")
+        ffmpeg("-loop", "1", "-framerate", "30", "-i", str(out) + ".png", "-vf",
+               f"crop=320:240:'mod(t*{speed},2880)':0,format=yuv420p", "-t", "4",
+               "-c:v", "libx264", "-preset", "ultrafast", str(out))
+        os.unlink(str(out) + ".png")
+
+    return _cached("pan", "mp4", {"v": 1, "speed": speed}, build)
+
+
+def shaky_clip(amplitude: int = 12) -> Path:
+    """Handheld-like jitter: a still scene cropped at random offsets of up to ``amplitude`` px."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "smptehdbars=s=400x300:r=30:d=4", "-vf",
+               f"crop=320:240:'40+{amplitude}*(random(1)*2-1)':'30+{amplitude}*(random(2)*2-1)',"
+               "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", str(out))
+
+    return _cached("shaky", "mp4", {"v": 1, "a": amplitude}, build)
+
+
+def static_clip(duration: float = 8.0) -> Path:
+    """A still picture (no motion) with a tone: a long static shot."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", f"smptehdbars=s=320x240:r=30:d={duration}", "-f", "lavfi",
+               "-i", f"sine=d={duration}", "-c:v", "libx264", "-preset", "ultrafast",
+               "-c:a", "aac", str(out))
+
+    return _cached("static", "mp4", {"v": 1, "d": duration}, build)
+
+
+def moving_subject_clip() -> Path:
+    """A white square crossing a still grey frame left to right: x(t) = (80 + 120 t) / 640."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "color=c=0x404040:s=640x360:r=30:d=4", "-f", "lavfi", "-i",
+               "color=c=white:s=60x60:r=30:d=4", "-filter_complex",
+               "[0:v][1:v]overlay=x='50+120*t':y=150,format=yuv420p", "-c:v", "libx264",
+               "-preset", "ultrafast", str(out))
+
+    return _cached("moving", "mp4", {"v": 1}, build)
+
+
+def tone_clip(name: str, expr: str, duration: float = 6.0, *, volume: str = "1.0") -> Path:
+    """An audio-only WAV from an ``aevalsrc``/lavfi source description ``expr``."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", f"{expr}", "-af", f"volume={volume}", "-t", str(duration),
+               "-c:a", "pcm_f32le", str(out))
+
+    return _cached(name, "wav", {"v": 1, "e": expr, "d": duration, "vol": volume}, build)

@@ -30,7 +30,7 @@ def mask_to_spans(mask: np.ndarray, frame_rate: float, *, offset: float = 0.0) -
     edges = np.diff(np.concatenate([[0], m.astype(np.int8), [0]]))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    return [Span(offset + s / frame_rate, offset + e / frame_rate)
+    return [Span(float(offset + s / frame_rate), float(offset + e / frame_rate))
             for s, e in zip(starts, ends, strict=True)]
 
 

@@ -1,0 +1,126 @@
+"""Motion energy, static stretches and camera shake from per-frame video features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from creator_tools.analysis.spans import Span, mask_to_spans
+
+
+@dataclass(frozen=True, slots=True)
+class MotionSettings:
+    """Tuning of :func:`summarize_motion`."""
+
+    #: Thumbnail change (0..1) that maps to motion energy 0.63 (1 - 1/e).
+    energy_scale: float = 0.03
+    #: Below this smoothed thumbnail change a frame is static (sensor noise level).
+    static_level: float = 0.004
+    #: Shortest static stretch reported, seconds.
+    min_static: float = 2.0
+    #: RMS frame-to-frame jitter (percent of the frame size) above which footage is shaky.
+    shaky_percent: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class MotionSummary:
+    """Motion of a clip.
+
+    ``per_second[k]`` is the mean motion energy (0..1) of second ``k``; ``shakiness`` is the
+    RMS high-frequency camera jitter in percent of the frame size.
+    """
+
+    per_second: list[float]
+    mean: float
+    static: list[Span]
+    shakiness: float
+    shaky: list[Span]
+    energy: np.ndarray  # per frame, 0..1
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "per_second": self.per_second,
+            "mean": round(self.mean, 3),
+            "static": [s.to_dict() for s in self.static],
+            "shakiness": round(self.shakiness, 3),
+            "shaky": [s.to_dict() for s in self.shaky],
+        }
+
+
+def _smooth(x: np.ndarray, k: int) -> np.ndarray:
+    if k <= 1 or x.size == 0:
+        return x.astype(np.float64)
+    pad = np.pad(x.astype(np.float64), (k // 2, k - 1 - k // 2), mode="edge")
+    return np.convolve(pad, np.ones(k) / k, mode="valid")
+
+
+def summarize_motion(
+    diff: np.ndarray,
+    shift: np.ndarray,
+    *,
+    fps: float,
+    cut_frames: list[int] | None = None,
+    luma: np.ndarray | None = None,
+    settings: MotionSettings = MotionSettings(),
+) -> MotionSummary:
+    """Summarise motion.
+
+    Parameters
+    ----------
+    diff
+        Per-frame thumbnail change from the previous frame, shape ``(n,)``, 0..1.
+    shift
+        Per-frame global translation from the previous frame, shape ``(n, 2)``, fraction of
+        the frame's width and height.
+    fps
+        Frame rate, frames per second.
+    cut_frames
+        Frames that start a new shot; their change is a cut, not motion.
+    luma
+        Per-frame mean luminance, shape ``(n,)``; frames with a sudden luminance change
+        (flashes) are left out of the shake estimate.
+    """
+    n = diff.size
+    if n == 0:
+        return MotionSummary([], 0.0, [], 0.0, [], np.zeros(0))
+    d = diff.astype(np.float64).copy()
+    sh = shift.astype(np.float64).copy()
+    for c in [0, *(cut_frames or [])]:
+        if 0 <= c < n:
+            d[c] = d[c - 1] if c > 0 else (d[1] if n > 1 else 0.0)
+            # No motion estimate across a cut: carry the camera's motion over.
+            sh[c] = sh[c - 1] if c > 0 else (sh[1] if n > 1 else 0.0)
+    if n >= 5:  # a failed match now and then: replace wild outliers by the local median
+        pad = np.pad(sh, ((2, 2), (0, 0)), mode="edge")
+        med = np.median(np.lib.stride_tricks.sliding_window_view(pad, 5, axis=0), axis=2)
+        wild = np.abs(sh - med).max(axis=1) > 0.15
+        sh[wild] = med[wild]
+    energy = 1.0 - np.exp(-d / settings.energy_scale)
+    seconds = int(np.ceil(n / fps))
+    per_second = [
+        round(float(energy[round(k * fps) : round((k + 1) * fps)].mean()), 3)
+        for k in range(seconds)
+        if round(k * fps) < n
+    ]
+    half_second = max(1, round(fps / 2))
+    smooth = _smooth(d, half_second)
+    static = [s for s in mask_to_spans(smooth < settings.static_level, fps)
+              if s.duration >= settings.min_static]
+    # Shake: what is left of the camera path after removing its smooth part. Robust to the
+    # odd bad estimate (a flash, a cut, a wrap-around): a percentile, not a mean.
+    if luma is not None and luma.size == n:
+        jumps = np.abs(np.diff(luma, prepend=luma[:1])) > 0.05
+        bad = np.flatnonzero(jumps | np.roll(jumps, 1))
+        good = np.setdiff1d(np.arange(n), bad)
+        if bad.size and good.size:
+            for axis in (0, 1):
+                sh[bad, axis] = np.interp(bad, good, sh[good, axis])
+    jitter = sh - np.stack([_smooth(sh[:, 0], half_second), _smooth(sh[:, 1], half_second)], 1)
+    jitter_pct = 100.0 * np.sqrt((jitter**2).sum(axis=1))
+    shakiness = float(np.percentile(jitter_pct, 75))
+    window = max(3, 2 * round(fps))
+    pad = np.pad(jitter_pct, (window // 2, window - 1 - window // 2), mode="edge")
+    local = np.percentile(np.lib.stride_tricks.sliding_window_view(pad, window), 75, axis=1)
+    shaky = [s for s in mask_to_spans(local > settings.shaky_percent, fps) if s.duration >= 1.0]
+    return MotionSummary(per_second, float(energy.mean()), static, shakiness, shaky, energy)

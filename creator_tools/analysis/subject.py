@@ -1,0 +1,127 @@
+"""A smoothed subject track for reframing: faces first, else motion, else saliency."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from creator_tools.analysis.spans import Span
+from creator_tools.analysis.video_features import SubjectSample
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPoint:
+    """Subject centre at time ``t`` (seconds); ``x``, ``y`` in 0..1 of the display frame."""
+
+    t: float
+    x: float
+    y: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"t": round(self.t, 3), "x": round(self.x, 4), "y": round(self.y, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectTrack:
+    """The subject track and where it came from."""
+
+    source: str  # "face", "motion", "saliency", "mixed" or "none"
+    faces_found: int
+    track: list[TrackPoint]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"source": self.source, "faces_found": self.faces_found,
+                "track": [p.to_dict() for p in self.track]}
+
+
+def _confirmed_faces(samples: list[SubjectSample], max_gap: float) -> list[SubjectSample]:
+    """Faces seen again nearby within ``max_gap`` seconds; a one-off detection is noise."""
+    faces = [s for s in samples if s.source == "face"]
+    keep = []
+    for i, f in enumerate(faces):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(faces):
+                g = faces[j]
+                if abs(g.t - f.t) <= max_gap and np.hypot(g.x - f.x, g.y - f.y) < 0.2:
+                    keep.append(f)
+                    break
+    return keep
+
+
+def _smooth_segment(t: np.ndarray, v: np.ndarray, tau: float) -> np.ndarray:
+    """Median of 3, then a forward-backward exponential smoother with time constant ``tau``."""
+    if v.size >= 3:
+        pad = np.pad(v, 1, mode="edge")
+        v = np.median(np.lib.stride_tricks.sliding_window_view(pad, 3), axis=1)
+    out = v.astype(np.float64).copy()
+    for rng in (range(1, v.size), range(v.size - 2, -1, -1)):
+        for i in rng:
+            j = i - 1 if rng.step == 1 else i + 1
+            a = 1.0 - np.exp(-abs(t[i] - t[j]) / tau)
+            out[i] = out[j] + a * (out[i] - out[j])
+    return out
+
+
+def subject_track(
+    samples: list[SubjectSample],
+    *,
+    duration: float,
+    shots: list[Span],
+    rate: float = 5.0,
+    face_gap: float = 2.5,
+    tau: float = 0.6,
+) -> SubjectTrack:
+    """Build a smoothed subject track.
+
+    Parameters
+    ----------
+    samples
+        Subject observations in time order (faces, motion centroids, saliency centroids).
+    duration
+        Clip duration, seconds.
+    shots
+        Shots; smoothing restarts at each shot boundary (the subject may jump at a cut).
+    rate
+        Track points per second.
+    face_gap
+        A face holds the track for this long around its detections.
+    tau
+        Smoothing time constant, seconds.
+    """
+    if not samples or duration <= 0:
+        return SubjectTrack("none", 0, [])
+    faces = _confirmed_faces(samples, face_gap)
+    by_source = {
+        "face": faces,
+        "motion": [s for s in samples if s.source == "motion"],
+        "saliency": [s for s in samples if s.source == "saliency"],
+    }
+    reach = {"face": face_gap, "motion": 1.0, "saliency": 1e9}
+    stamps = {k: np.array([s.t for s in v]) for k, v in by_source.items()}
+    times = np.arange(0.0, duration, 1.0 / rate)
+    xs = np.full(times.size, 0.5)
+    ys = np.full(times.size, 0.5)
+    used: set[str] = set()
+    for k, t in enumerate(times):
+        # The best kind of evidence near this moment wins: a face, else motion, else saliency;
+        # between two observations of that kind, interpolate.
+        for kind in ("face", "motion", "saliency"):
+            st = stamps[kind]
+            if st.size and float(np.min(np.abs(st - t))) <= reach[kind]:
+                obs = by_source[kind]
+                xs[k] = float(np.interp(t, st, [o.x for o in obs]))
+                ys[k] = float(np.interp(t, st, [o.y for o in obs]))
+                used.add(kind)
+                break
+    bounds = [0.0, *[s.start for s in shots[1:]], duration]
+    for a, b in itertools.pairwise(bounds):
+        sel = (times >= a) & (times < b)
+        if sel.any():
+            xs[sel] = _smooth_segment(times[sel], xs[sel], tau)
+            ys[sel] = _smooth_segment(times[sel], ys[sel], tau)
+    source = used.pop() if len(used) == 1 else ("mixed" if used else "none")
+    track = [TrackPoint(float(t), float(np.clip(x, 0, 1)), float(np.clip(y, 0, 1)))
+             for t, x, y in zip(times, xs, ys, strict=True)]
+    return SubjectTrack(source, len(faces), track)

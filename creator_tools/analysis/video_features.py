@@ -1,0 +1,243 @@
+"""Per-frame video features from low-resolution RGB frames, gathered in one pass.
+
+:class:`VideoFeatureExtractor` sees every analysis frame once and keeps only small per-frame
+vectors (a colour histogram, a few scalars, a global-motion estimate), plus sparse samples
+(colour statistics, face boxes, saliency centroids) a few times per second. Memory grows by a few
+hundred bytes per frame, never by a picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: The thumbnail used for differences and histograms is the analysis frame shrunk by this
+#: integer factor (an integer factor keeps OpenCV's area resampling on its fast path).
+THUMB_FACTOR = 5
+#: HSV histogram bins (hue, saturation, value).
+HIST_BINS = (8, 4, 4)
+#: Linear-light lookup for 8-bit sRGB/BT.709-ish values (approximate relative luminance).
+_LINEAR = ((np.arange(256) / 255.0) ** 2.2).astype(np.float32)
+
+
+@dataclass(slots=True)
+class ColorSample:
+    """Colour statistics of one frame (all 0..1 except ``rgb_mean`` in linear light)."""
+
+    t: float
+    brightness: float
+    contrast: float
+    saturation: float
+    rgb_mean: tuple[float, float, float]
+    clipped_highlights: float
+    crushed_shadows: float
+
+
+@dataclass(slots=True)
+class SubjectSample:
+    """Where the subject is at time ``t``: centre and size in 0..1 of the display frame."""
+
+    t: float
+    x: float
+    y: float
+    w: float
+    h: float
+    source: str  # "face", "motion" or "saliency"
+    weight: float
+
+
+@dataclass(slots=True)
+class VideoFeatures:
+    """Everything the video detectors need, per frame (arrays of length ``n``) or sampled."""
+
+    fps: float
+    size: tuple[int, int]
+    hist: np.ndarray  # (n, 128) float32, each row sums to 1
+    diff: np.ndarray  # (n,) mean |RGB thumb_i - thumb_{i-1}| / 255, 0 for frame 0
+    luma: np.ndarray  # (n,) mean relative luminance, linear light 0..1
+    shift: np.ndarray  # (n, 2) global translation from frame i-1, fraction of (w, h)
+    color: list[ColorSample] = field(default_factory=list)
+    subjects: list[SubjectSample] = field(default_factory=list)
+    faces_checked: int = 0
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.diff.size)
+
+    @property
+    def duration(self) -> float:
+        return self.n_frames / self.fps if self.fps else 0.0
+
+
+class VideoFeatureExtractor:
+    """Feed RGB frames (H, W, 3) uint8 in order with :meth:`push`; :meth:`finish` returns features.
+
+    Parameters
+    ----------
+    fps
+        Frame rate of the frames pushed.
+    color_hz, subject_hz
+        How often to sample colour statistics and locate the subject, per second.
+    face_hz
+        How often to run OpenCV's Haar face detector (0 disables it); other subject samples
+        use the motion centroid or, on still pictures, spectral-residual saliency.
+    """
+
+    def __init__(self, *, fps: float, color_hz: float = 4.0, subject_hz: float = 3.0,
+                 face_hz: float = 0.5) -> None:
+        import cv2
+
+        cv2.setNumThreads(1)  # small images: threads cost more than they give, ffmpeg needs cores
+        self._cv2 = cv2
+        self.fps = fps
+        self._color_every = max(1, round(fps / color_hz))
+        self._subject_every = max(1, round(fps / subject_hz))
+        self._face_every = max(1, round(fps / face_hz)) if face_hz > 0 else 0
+        detect_faces = face_hz > 0
+        self._faces = None
+        if detect_faces:
+            path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+            cascade = cv2.CascadeClassifier(path)
+            self._faces = None if cascade.empty() else cascade
+        self._hists: list[np.ndarray] = []
+        self._diff: list[float] = []
+        self._luma: list[float] = []
+        self._shift: list[tuple[float, float]] = []
+        self._prev_thumb: np.ndarray | None = None
+        self._prev_gray: np.ndarray | None = None
+        self._prev_small: np.ndarray | None = None
+        self._window: np.ndarray | None = None
+        self._motion_acc: np.ndarray | None = None
+        self.color: list[ColorSample] = []
+        self.subjects: list[SubjectSample] = []
+        self.faces_checked = 0
+        self.size = (0, 0)
+
+    def push(self, index: int, t: float, rgb: np.ndarray) -> None:
+        """Add frame ``index`` at time ``t`` (seconds)."""
+        cv2 = self._cv2
+        h, w = rgb.shape[:2]
+        self.size = (w, h)
+        thumb = cv2.resize(rgb, (max(1, w // THUMB_FACTOR), max(1, h // THUMB_FACTOR)),
+                           interpolation=cv2.INTER_AREA)
+        hsv = cv2.cvtColor(thumb, cv2.COLOR_RGB2HSV_FULL)
+        # Hue and saturation of near-black pixels are noise: fold them into one dark bin.
+        hsv[hsv[..., 2] < 40, :2] = 0
+        hist = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS), [0, 256, 0, 256, 0, 256])
+        hist = hist.reshape(-1)
+        self._hists.append((hist / max(hist.sum(), 1.0)).astype(np.float32))
+        rgb16 = thumb.astype(np.int16)
+        if self._prev_thumb is None:
+            self._diff.append(0.0)
+        else:
+            self._diff.append(float(np.abs(rgb16 - self._prev_thumb).mean()) / 255.0)
+        self._prev_thumb = rgb16
+        thumb_gray = cv2.cvtColor(thumb, cv2.COLOR_RGB2GRAY)
+        self._luma.append(float(_LINEAR[thumb_gray].mean()))
+        half = cv2.resize(rgb, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+        gray = cv2.cvtColor(half, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        self._shift.append(self._global_shift(gray))
+        self._accumulate_motion(gray)
+        if index % self._color_every == 0:
+            self.color.append(_color_sample(cv2, t, half))
+        if index % self._subject_every == 0:
+            faces = self._face_every and index % self._face_every == 0
+            self._find_subject(t, rgb, gray, faces=bool(faces))
+        self._prev_gray = gray
+
+    def _global_shift(self, gray: np.ndarray) -> tuple[float, float]:
+        prev, self._prev_small = self._prev_small, gray
+        if prev is None:
+            return (0.0, 0.0)
+        if self._window is None:
+            self._window = self._cv2.createHanningWindow(gray.shape[::-1], self._cv2.CV_32F)
+        (dx, dy), response = self._cv2.phaseCorrelate(prev, gray, self._window)
+        if response < 0.05:  # no reliable match (cut, blur): no motion estimate
+            return (0.0, 0.0)
+        return (dx / gray.shape[1], dy / gray.shape[0])
+
+    def _accumulate_motion(self, gray: np.ndarray) -> None:
+        if self._prev_gray is None:
+            return
+        d = np.abs(gray - self._prev_gray)
+        self._motion_acc = d if self._motion_acc is None else self._motion_acc + d
+
+    def _find_subject(self, t: float, rgb: np.ndarray, gray: np.ndarray, *, faces: bool) -> None:
+        cv2 = self._cv2
+        h, w = rgb.shape[:2]
+        if faces and self._faces is not None:
+            self.faces_checked += 1
+            g = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+            found = self._faces.detectMultiScale(g, scaleFactor=1.2, minNeighbors=6,
+                                                 minSize=(max(20, h // 9),) * 2)
+            if len(found):
+                # The largest face is the subject; its weight grows with its relative area.
+                fx, fy, fw, fh = max(found, key=lambda f: f[2] * f[3])
+                self.subjects.append(SubjectSample(
+                    t, (fx + fw / 2) / w, (fy + fh / 2) / h, fw / w, fh / h, "face",
+                    float(min(1.0, 10 * fw * fh / (w * h)) + 0.5)))
+                self._motion_acc = None
+                return
+        acc, self._motion_acc = self._motion_acc, None
+        if acc is not None and acc.mean() > 1.0:
+            ys, xs = np.mgrid[0 : acc.shape[0], 0 : acc.shape[1]]
+            m = np.clip(acc - np.percentile(acc, 80), 0, None)
+            total = m.sum()
+            if total > 0:
+                cx = float((m * xs).sum() / total) / acc.shape[1]
+                cy = float((m * ys).sum() / total) / acc.shape[0]
+                # The motion summed since the last sample is centred half a period back.
+                mid = max(0.0, t - 0.5 * self._subject_every / self.fps)
+                self.subjects.append(SubjectSample(mid, cx, cy, 0.0, 0.0, "motion", 0.3))
+                return
+        cx, cy = _saliency_centroid(gray)
+        self.subjects.append(SubjectSample(t, cx, cy, 0.0, 0.0, "saliency", 0.1))
+
+    def finish(self) -> VideoFeatures:
+        """The gathered features."""
+        n = len(self._diff)
+        return VideoFeatures(
+            fps=self.fps,
+            size=self.size,
+            hist=np.array(self._hists, dtype=np.float32).reshape(n, -1),
+            diff=np.array(self._diff, dtype=np.float32),
+            luma=np.array(self._luma, dtype=np.float32),
+            shift=np.array(self._shift, dtype=np.float32).reshape(n, 2),
+            color=self.color,
+            subjects=self.subjects,
+            faces_checked=self.faces_checked,
+        )
+
+
+def _color_sample(cv2: object, t: float, small: np.ndarray) -> ColorSample:
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)  # type: ignore[attr-defined]
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)  # type: ignore[attr-defined]
+    lin = _LINEAR[small].reshape(-1, 3).mean(axis=0)
+    return ColorSample(
+        t=t,
+        brightness=float(gray.mean()) / 255.0,
+        contrast=float(gray.std()) / 255.0,
+        saturation=float(hsv[..., 1].mean()) / 255.0,
+        rgb_mean=(float(lin[0]), float(lin[1]), float(lin[2])),
+        clipped_highlights=float((gray >= 250).mean()),
+        crushed_shadows=float((gray <= 5).mean()),
+    )
+
+
+def _saliency_centroid(gray: np.ndarray) -> tuple[float, float]:
+    """Centre of the spectral-residual saliency map (Hou & Zhang 2007), 0..1 coordinates."""
+    import cv2
+
+    small = cv2.resize(gray, (64, 36), interpolation=cv2.INTER_AREA)
+    f = np.fft.fft2(small)
+    log_amp = np.log(np.abs(f) + 1e-6)
+    residual = log_amp - cv2.blur(log_amp, (3, 3))
+    sal = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(f)))) ** 2
+    sal = cv2.GaussianBlur(sal, (0, 0), 2.5)
+    sal = np.clip(sal - np.percentile(sal, 75), 0, None)
+    total = sal.sum()
+    if total <= 0:
+        return 0.5, 0.5
+    ys, xs = np.mgrid[0:36, 0:64]
+    return float((sal * xs).sum() / total / 64), float((sal * ys).sum() / total / 36)
