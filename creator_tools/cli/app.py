@@ -45,9 +45,10 @@ def _root(
 
 
 def _register() -> None:
-    from creator_tools.cli import probe_cmd
+    from creator_tools.cli import analyze_cmd, probe_cmd
 
     probe_cmd.register(app)
+    analyze_cmd.register(app)
 
 
 _register()

@@ -1,0 +1,59 @@
+"""Safe output files: written under a temporary name in the target folder, renamed when done."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from creator_tools.errors import InputError, ProcessingError
+
+
+def check_output(path: str | Path, *, force: bool = False,
+                 inputs: tuple[str | Path, ...] = ()) -> Path:
+    """Validate an output path: its folder exists and is writable, it is not an input, and it
+    does not exist unless ``force``. Raises :class:`InputError` (exit 3) otherwise."""
+    out = Path(path)
+    for src in inputs:
+        with contextlib.suppress(OSError):
+            if (out.exists() and out.samefile(src)) or out.resolve() == Path(src).resolve():
+                raise InputError("output would overwrite the input", path=out)
+    if out.is_dir():
+        raise InputError("output is a directory", path=out)
+    if out.exists() and not force:
+        raise InputError("output exists (use --force to overwrite)", path=out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("output folder does not exist", path=folder)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError("output folder is not writable", path=folder)
+    return out
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, *, force: bool = False,
+                  inputs: tuple[str | Path, ...] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (same suffix); rename it to ``path`` on success.
+
+    On any exception (including KeyboardInterrupt) the temporary file is removed, and nothing
+    exists under the final name that was not there before.
+    """
+    out = check_output(path, force=force, inputs=inputs)
+    folder = out.parent if str(out.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{out.stem}.", suffix=f".tmp{out.suffix}")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise ProcessingError("nothing was written", path=out)
+        if out.exists() and not force:
+            raise InputError("output appeared meanwhile (use --force to overwrite)", path=out)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise ProcessingError(f"cannot write output: {exc.strerror or exc}", path=out) from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
