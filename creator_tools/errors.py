@@ -49,3 +49,21 @@ class ProcessingError(CreatorError):
 
 class ToolNotFoundError(ProcessingError):
     """No usable ffmpeg binary was found."""
+
+
+class DataFileError(InputError):
+    """A data file (CSV/JSON import, ``.cube`` LUT, plan) is malformed.
+
+    ``row`` (1-based line or record number) and ``column`` name where, when known.
+    """
+
+    def __init__(self, message: str, *, path: str | Path | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        where = []
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message, path=path)
+        self.row = row
+        self.column = column
