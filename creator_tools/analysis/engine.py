@@ -42,7 +42,7 @@ class AnalysisSettings:
     width: int = 320
     audio_rate: int = 16000
     min_silence: float = 0.4
-    face_hz: float = 0.5
+    face_hz: float = 1.0
     subject_rate: float = 5.0
     shots: ShotSettings = field(default_factory=ShotSettings)
     motion: MotionSettings = field(default_factory=MotionSettings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,36 +91,41 @@ def subject_track(
     """
     if not samples or duration <= 0:
         return SubjectTrack("none", 0, [])
-    faces = _confirmed_faces(samples, face_gap)
-    by_source = {
-        "face": faces,
-        "motion": [s for s in samples if s.source == "motion"],
-        "saliency": [s for s in samples if s.source == "saliency"],
-    }
-    reach = {"face": face_gap, "motion": 1.0, "saliency": 1e9}
-    stamps = {k: np.array([s.t for s in v]) for k, v in by_source.items()}
     times = np.arange(0.0, duration, 1.0 / rate)
     xs = np.full(times.size, 0.5)
     ys = np.full(times.size, 0.5)
     used: set[str] = set()
-    for k, t in enumerate(times):
-        # The best kind of evidence near this moment wins: a face, else motion, else saliency;
-        # between two observations of that kind, interpolate.
-        for kind in ("face", "motion", "saliency"):
-            st = stamps[kind]
-            if st.size and float(np.min(np.abs(st - t))) <= reach[kind]:
-                obs = by_source[kind]
-                xs[k] = float(np.interp(t, st, [o.x for o in obs]))
-                ys[k] = float(np.interp(t, st, [o.y for o in obs]))
-                used.add(kind)
-                break
-    bounds = [0.0, *[s.start for s in shots[1:]], duration]
-    for a, b in itertools.pairwise(bounds):
-        sel = (times >= a) & (times < b)
-        if sel.any():
+    reach = {"face": face_gap, "motion": 1.0, "saliency": 1e9}
+    spans = shots or [Span(0.0, duration)]
+    n_faces = 0
+    for shot in spans:
+        # Evidence never crosses a cut: the subject of one shot says nothing about the next.
+        inside = [s for s in samples if shot.start <= s.t < shot.end]
+        faces = _confirmed_faces(inside, face_gap)
+        n_faces += len(faces)
+        by_source = {
+            "face": faces,
+            "motion": [s for s in inside if s.source == "motion"],
+            "saliency": [s for s in inside if s.source == "saliency"],
+        }
+        stamps = {k: np.array([s.t for s in v]) for k, v in by_source.items()}
+        sel = np.flatnonzero((times >= shot.start) & (times < shot.end))
+        for k in sel:
+            t = times[k]
+            # The best kind of evidence near this moment wins: a face, else motion, else
+            # saliency; between two observations of that kind, interpolate.
+            for kind in ("face", "motion", "saliency"):
+                st = stamps[kind]
+                if st.size and float(np.min(np.abs(st - t))) <= reach[kind]:
+                    obs = by_source[kind]
+                    xs[k] = float(np.interp(t, st, [o.x for o in obs]))
+                    ys[k] = float(np.interp(t, st, [o.y for o in obs]))
+                    used.add(kind)
+                    break
+        if sel.size:
             xs[sel] = _smooth_segment(times[sel], xs[sel], tau)
             ys[sel] = _smooth_segment(times[sel], ys[sel], tau)
     source = used.pop() if len(used) == 1 else ("mixed" if used else "none")
     track = [TrackPoint(float(t), float(np.clip(x, 0, 1)), float(np.clip(y, 0, 1)))
              for t, x, y in zip(times, xs, ys, strict=True)]
-    return SubjectTrack(source, len(faces), track)
+    return SubjectTrack(source, n_faces, track)

@@ -85,7 +85,7 @@ class VideoFeatureExtractor:
     """
 
     def __init__(self, *, fps: float, color_hz: float = 4.0, subject_hz: float = 3.0,
-                 face_hz: float = 0.5) -> None:
+                 face_hz: float = 1.0) -> None:
         import cv2
 
         cv2.setNumThreads(1)  # small images: threads cost more than they give, ffmpeg needs cores
@@ -97,7 +97,7 @@ class VideoFeatureExtractor:
         detect_faces = face_hz > 0
         self._faces = None
         if detect_faces:
-            path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+            path = cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml"
             cascade = cv2.CascadeClassifier(path)
             self._faces = None if cascade.empty() else cascade
         self._hists: list[np.ndarray] = []
@@ -168,8 +168,8 @@ class VideoFeatureExtractor:
         h, w = rgb.shape[:2]
         if faces and self._faces is not None:
             self.faces_checked += 1
-            g = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
-            found = self._faces.detectMultiScale(g, scaleFactor=1.2, minNeighbors=6,
+            g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+            found = self._faces.detectMultiScale(g, scaleFactor=1.1, minNeighbors=4,
                                                  minSize=(max(20, h // 9),) * 2)
             if len(found):
                 # The largest face is the subject; its weight grows with its relative area.

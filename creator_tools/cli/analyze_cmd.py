@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import emit_json, err, error_line, out, progress_enabled
+from creator_tools.cli.console import emit_json, err, error_line, out
 from creator_tools.errors import CreatorError
 from creator_tools.exit_codes import ExitCode
 
@@ -69,16 +69,8 @@ def analyze_command(
 
 
 def _run_one(clip: Path, settings: object, analyze_cached: object, *, use_cache: bool) -> object:
-    if not progress_enabled():
-        return analyze_cached(clip, settings=settings, use_cache=use_cache)[0]  # type: ignore[operator]
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from creator_tools.cli.progress import step
 
-    with Progress(TextColumn("analyzing {task.description}"), BarColumn(),
-                  TimeRemainingColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(clip.name, total=None)
-
-        def update(done: float, total: float) -> None:
-            bar.update(task, completed=done, total=max(total, 1e-6))
-
-        return analyze_cached(clip, settings=settings, progress=update,  # type: ignore[operator]
+    with step("analyze") as progress:
+        return analyze_cached(clip, settings=settings, progress=progress,  # type: ignore[operator]
                               use_cache=use_cache)[0]

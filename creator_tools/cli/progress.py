@@ -1,0 +1,26 @@
+"""Progress bars on stderr for long steps (off for non-TTY stderr and ``--quiet``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+from creator_tools.cli.console import err, progress_enabled
+
+
+@contextlib.contextmanager
+def step(label: str) -> Iterator[Callable[[float, float], None] | None]:
+    """Yield a ``progress(done, total)`` callback drawing a bar, or ``None`` when disabled."""
+    if not progress_enabled():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(f"{label:<10}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: float, total: float) -> None:
+            bar.update(task, completed=done, total=max(total, 1e-6))
+
+        yield update
