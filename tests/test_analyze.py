@@ -60,6 +60,17 @@ def test_demo_matches_its_ground_truth(demo):
     assert {"DEAD_AIR_START", "LANDSCAPE_SOURCE"} <= codes(demo)
 
 
+def test_skimmed_hd_decode_still_finds_every_cut_exactly():
+    # B-frames and no scene-cut keyframes: the worst case for a reference-frames-only pass.
+    clip = mediagen.cut_clip(cuts=(37, 80, 131), frames=170, size="1280x720",
+                             x264=("-preset", "veryfast", "-bf", "3", "-x264-params",
+                                   "scenecut=0"))
+    a = analyze(clip.path)
+    assert a.cuts == pytest.approx(clip.cut_times, abs=1e-6)
+    full = analyze(clip.path, settings=AnalysisSettings(skim=False))
+    assert full.cuts == a.cuts
+
+
 def test_json_round_trip(demo):
     d = demo.to_dict()
     assert set(d) == TOP_KEYS

@@ -22,7 +22,8 @@ def features(path):
 
 def shots_of(path):
     vf = features(path)
-    return detect_shots(vf.hist, vf.diff, vf.luma, fps=vf.fps), vf
+    return detect_shots(vf.hist, vf.diff, vf.luma, fps=vf.fps, decoded=vf.decoded,
+                        blocks=vf.blocks), vf
 
 
 def test_every_hard_cut_at_its_frame_and_no_extra(cut_clip):

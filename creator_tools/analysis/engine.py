@@ -22,7 +22,13 @@ from creator_tools.analysis.result import (
     LoudnessReport,
     resample_curve,
 )
-from creator_tools.analysis.shots import ShotResult, ShotSettings, detect_shots, shot_stats
+from creator_tools.analysis.shots import (
+    ShotResult,
+    ShotSettings,
+    detect_shots,
+    shot_stats,
+    with_cuts,
+)
 from creator_tools.analysis.spans import Span
 from creator_tools.analysis.subject import subject_track
 from creator_tools.analysis.video_features import VideoFeatureExtractor, VideoFeatures
@@ -42,7 +48,12 @@ class AnalysisSettings:
     width: int = 320
     audio_rate: int = 16000
     min_silence: float = 0.4
-    face_hz: float = 1.0
+    face_hz: float = 0.5
+    #: Decode only reference frames on the first pass of HD and larger sources (about half
+    #: the work with B-frames); cuts that land in a gap of skipped frames are then refined
+    #: frame by frame. Smaller sources decode cheaply and are always decoded in full.
+    skim: bool = True
+    skim_min_pixels: int = 1280 * 720
     subject_rate: float = 5.0
     shots: ShotSettings = field(default_factory=ShotSettings)
     motion: MotionSettings = field(default_factory=MotionSettings)
@@ -82,7 +93,10 @@ def analyze(
     info = info or probe(path)
     audio_ex = AudioFeatureExtractor(sr=settings.audio_rate) if info.audio else None
     video_ex: VideoFeatureExtractor | None = None
-    video = VideoSpec(settings.width, "rgb24") if info.video else None
+    video = None
+    if info.video is not None:
+        big = info.video.width * info.video.height >= settings.skim_min_pixels
+        video = VideoSpec(settings.width, "rgb24", skim=settings.skim and big)
     audio = AudioSpec(settings.audio_rate, 0.5, loudness=True) if info.audio else None
     with DecodePass(path, video=video, audio=audio, info=info,
                     on_audio=audio_ex.push if audio_ex else None) as dp:
@@ -99,11 +113,45 @@ def analyze(
     vf = video_ex.finish() if video_ex else None
     af = audio_ex.finish() if audio_ex else None
     loud = report.loudness
-    return _assemble(info, vf, af, loud, report.problems, settings)
+    refine = (lambda cuts: _refine_cuts(path, info, vf, cuts, settings)) if vf else None
+    return _assemble(info, vf, af, loud, report.problems, settings, refine)
+
+
+def _refine_cuts(path: str | Path, info: MediaInfo, vf: VideoFeatures, cuts: list[int],
+                 settings: AnalysisSettings) -> list[int]:
+    """Place each cut on its exact frame when skimming left a gap of undecoded frames before it.
+
+    The first pass sees the change at the first decoded frame of the new shot; the true first
+    frame may be one of the skipped frames just before. Decode that short window in full and
+    take the frame where the picture changes most.
+    """
+    from creator_tools.analysis.shots import hist_distance
+    from creator_tools.analysis.video_features import frame_histogram, thumbnail
+    from creator_tools.media.decode import iter_frames
+
+    out = []
+    decoded = np.flatnonzero(vf.decoded)
+    for c in cuts:
+        k = int(np.searchsorted(decoded, c))
+        prev = int(decoded[k - 1]) if k > 0 else c - 1
+        if c - prev <= 1:
+            out.append(c)
+            continue
+        frames = list(iter_frames(path, width=settings.width, pix_fmt="rgb24", fps=vf.fps,
+                                  info=info, start=prev / vf.fps, frames=c - prev + 1))
+        if len(frames) < 2:
+            out.append(c)
+            continue
+        hists = np.array([frame_histogram(thumbnail(f.image)) for f in frames])
+        jumps = hist_distance(hists[1:], hists[:-1])
+        # The first big change: after a cut into busy content more big changes follow.
+        out.append(prev + 1 + int(np.flatnonzero(jumps >= 0.5 * jumps.max())[0]))
+    return out
 
 
 def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | None,
-              loud: object, problems: list[str], s: AnalysisSettings) -> Analysis:
+              loud: object, problems: list[str], s: AnalysisSettings,
+              refine: Callable[[list[int]], list[int]] | None = None) -> Analysis:
     from creator_tools.analysis.rhythm import estimate_rhythm
     from creator_tools.analysis.speech import detect_speech
 
@@ -114,9 +162,14 @@ def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | Non
     flashes = (0, 0.0)
     subject = subject_track([], duration=duration, shots=[])
     if vf is not None and vf.n_frames:
-        shots = detect_shots(vf.hist, vf.diff, vf.luma, fps=vf.fps, settings=s.shots)
+        shots = detect_shots(vf.hist, vf.diff, vf.luma, fps=vf.fps, decoded=vf.decoded,
+                             blocks=vf.blocks, settings=s.shots)
+        if refine is not None and shots.cut_frames:
+            exact = refine(shots.cut_frames)
+            if exact != shots.cut_frames:
+                shots = with_cuts(shots, exact, fps=vf.fps, n=vf.n_frames)
         motion = summarize_motion(vf.diff, vf.shift, fps=vf.fps, cut_frames=shots.cut_frames,
-                                  luma=vf.luma, settings=s.motion)
+                                  luma=vf.luma, decoded=vf.decoded, settings=s.motion)
         color = summarize_color(vf.color, shots.shots)
         flashes = count_flashes(vf.luma, fps=vf.fps)
         subject = subject_track(vf.subjects, duration=vf.duration, shots=shots.shots,

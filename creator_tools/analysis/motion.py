@@ -55,6 +55,23 @@ def _smooth(x: np.ndarray, k: int) -> np.ndarray:
     return np.convolve(pad, np.ones(k) / k, mode="valid")
 
 
+def _spread_over_gaps(d: np.ndarray, sh: np.ndarray,
+                      decoded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Share each decoded frame's change evenly with the repeated frames before it."""
+    idx = np.flatnonzero(decoded)
+    if idx.size == 0:
+        return d, sh
+    d2, sh2 = d.copy(), sh.copy()
+    prev = idx[0]
+    for i in idx[1:]:
+        gap = i - prev
+        if gap > 1:
+            d2[prev + 1 : i + 1] = d[i] / gap
+            sh2[prev + 1 : i + 1] = sh[i] / gap
+        prev = i
+    return d2, sh2
+
+
 def summarize_motion(
     diff: np.ndarray,
     shift: np.ndarray,
@@ -62,6 +79,7 @@ def summarize_motion(
     fps: float,
     cut_frames: list[int] | None = None,
     luma: np.ndarray | None = None,
+    decoded: np.ndarray | None = None,
     settings: MotionSettings = MotionSettings(),
 ) -> MotionSummary:
     """Summarise motion.
@@ -80,12 +98,17 @@ def summarize_motion(
     luma
         Per-frame mean luminance, shape ``(n,)``; frames with a sudden luminance change
         (flashes) are left out of the shake estimate.
+    decoded
+        Per-frame flag, shape ``(n,)``: False for a frame that repeats the previous one (not
+        decoded). The change measured at the next decoded frame is spread over the gap.
     """
     n = diff.size
     if n == 0:
         return MotionSummary([], 0.0, [], 0.0, [], np.zeros(0))
     d = diff.astype(np.float64).copy()
     sh = shift.astype(np.float64).copy()
+    if decoded is not None and decoded.size == n and not decoded.all():
+        d, sh = _spread_over_gaps(d, sh, decoded)
     for c in [0, *(cut_frames or [])]:
         if 0 <= c < n:
             d[c] = d[c - 1] if c > 0 else (d[1] if n > 1 else 0.0)

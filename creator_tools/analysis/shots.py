@@ -80,6 +80,8 @@ def detect_shots(
     luma: np.ndarray,
     *,
     fps: float,
+    decoded: np.ndarray | None = None,
+    blocks: np.ndarray | None = None,
     settings: ShotSettings = ShotSettings(),
 ) -> ShotResult:
     """Find hard cuts and gradual transitions.
@@ -94,6 +96,12 @@ def detect_shots(
         Per-frame mean relative luminance, shape ``(n,)``, 0..1.
     fps
         Frame rate, frames per second.
+    decoded
+        Per-frame flag, shape ``(n,)``: False for frames that repeat the previous one (skipped
+        by a skimming decode). Neighbourhood tests then look at the decoded frames only.
+    blocks
+        Per-frame block-mean colours, shape ``(n, k)``, 0..1: a dissolve's middle frame must be
+        a blend of its ends.
 
     Returns
     -------
@@ -118,9 +126,7 @@ def detect_shots(
     )
     candidate[0] = False
     # A hard cut is one frame of change; several big changes in a row are a fast fade or wipe.
-    pad = np.pad(dh, 2)
-    neighbours = np.max(np.stack([pad[0:-4], pad[1:-3], pad[3:-1], pad[4:]]), axis=0)
-    candidate &= neighbours < 0.5 * dh
+    candidate &= _isolated(dh, luma, decoded, candidate, round(fps / 2))
     cuts: list[int] = []
     flashes: list[float] = []
     for i in np.flatnonzero(candidate):
@@ -128,24 +134,70 @@ def detect_shots(
             flashes.append(i / fps)
             continue
         if cuts and i - cuts[-1] < s.min_shot * fps:
-            if dh[i] > dh[cuts[-1]]:
+            if dh[i] > 2 * dh[cuts[-1]]:  # the first big change wins unless much weaker
                 cuts[-1] = int(i)
             continue
         cuts.append(int(i))
     # A flash shows as a spike in and a spike out: drop the "out" spike too.
     flash_frames = {round(f * fps) for f in flashes}
     cuts = [c for c in cuts if not any(0 < c - f <= s.flash_frames for f in flash_frames)]
-    transitions = _transitions(hist, dh, luma, cuts, fps, s)
+    transitions = _transitions(hist, dh, luma, cuts, fps, s, blocks)
     bounds = sorted([c / fps for c in cuts] + [(t.start + t.end) / 2 for t in transitions])
     edges = [0.0, *bounds, duration]
     shots = [Span(a, b) for a, b in itertools.pairwise(edges) if b > a]
     return ShotResult(shots, [c / fps for c in cuts], cuts, transitions, flashes)
 
 
+def _isolated(dh: np.ndarray, luma: np.ndarray, decoded: np.ndarray | None,
+              spikes: np.ndarray, reach: int) -> np.ndarray:
+    """Frames whose change stands alone among the two decoded frames either side.
+
+    Both sides calm: a cut. One side busy and the other calm: the way into or out of busy
+    content (a strobe, cellular noise) is still a cut, unless the busy side is a steady ramp of
+    luminance (a fast fade) or more spikes follow on the calm side within ``reach`` frames
+    (the middle of a strobe).
+    """
+    n = dh.size
+    idx = np.flatnonzero(decoded) if decoded is not None and decoded.size == n else np.arange(n)
+    out = np.zeros(n, dtype=bool)
+    if idx.size == 0:
+        return out
+    vals = dh[idx]
+    pad = np.pad(vals, 2)
+    calm_before = np.maximum(pad[0:-4], pad[1:-3]) < 0.5 * vals
+    calm_after = np.maximum(pad[3:-1], pad[4:]) < 0.5 * vals
+    lum = np.pad(luma[idx], 3, mode="edge")
+    m = idx.size
+
+    def ramp(offsets: tuple[int, ...]) -> np.ndarray:
+        """A steady luminance ramp to or from black or white over the given steps."""
+        steps = np.stack([lum[3 + o + 1 : 3 + o + 1 + m] - lum[3 + o : 3 + o + m]
+                          for o in offsets])
+        levels = np.stack([lum[3 + o : 3 + o + m] for o in (*offsets, offsets[-1] + 1)])
+        extreme = (levels.min(axis=0) < 0.05) | (levels.max(axis=0) > 0.9)
+        return (np.all(steps > 0.005, axis=0) | np.all(steps < -0.005, axis=0)) & extreme
+
+    ramp_before, ramp_after = ramp((-3, -2, -1)), ramp((0, 1, 2))
+    csum = np.concatenate([[0], np.cumsum(spikes.astype(np.int32))])
+    lo = np.clip(idx - reach, 0, n)
+    hi = np.clip(idx + reach + 1, 0, n)
+    spikes_before = (csum[idx] - csum[lo]) > 0
+    spikes_after = (csum[hi] - csum[idx + 1]) > 0
+    ok = ((calm_before & calm_after)
+          | (calm_before & ~ramp_after & ~spikes_before)
+          | (calm_after & ~ramp_before & ~spikes_after))
+    out[idx] = ok
+    return out
+
+
 def _is_flash(hist: np.ndarray, luma: np.ndarray, i: int, frames: int) -> bool:
-    """Frame ``i`` jumped away from frame ``i-1`` but a frame soon after comes back to it."""
+    """Frame ``i`` jumped away from frame ``i-1`` but a frame soon after comes back to it, or
+    frame ``i`` comes back to the picture of a few frames ago (the end of a flash)."""
     before = hist[i - 1]
     jump = float(hist_distance(hist[i], before))
+    for k in range(max(0, i - frames - 1), i - 1):
+        if float(hist_distance(hist[i], hist[k])) < 0.35 * jump:
+            return True
     for k in range(i + 1, min(i + 1 + frames, hist.shape[0])):
         if float(hist_distance(hist[k], before)) < 0.35 * jump:
             return True
@@ -157,7 +209,8 @@ def _is_flash(hist: np.ndarray, luma: np.ndarray, i: int, frames: int) -> bool:
 
 
 def _transitions(hist: np.ndarray, dh: np.ndarray, luma: np.ndarray, cuts: list[int],
-                 fps: float, s: ShotSettings) -> list[Transition]:
+                 fps: float, s: ShotSettings,
+                 blocks: np.ndarray | None = None) -> list[Transition]:
     """Fades and dissolves: the picture a quarter second before differs from the one a quarter
     second after, with no hard cut between, and the change progresses steadily."""
     n = dh.size
@@ -183,7 +236,15 @@ def _transitions(hist: np.ndarray, dh: np.ndarray, luma: np.ndarray, cuts: list[
         if (end - start) / fps > s.max_transition or end - start < 3:
             continue
         before, after = start - 1, min(n - 1, end)
-        if float(hist_distance(hist[before], hist[after])) < s.transition_hist:
+        change = float(hist_distance(hist[before], hist[after]))
+        if change < s.transition_hist:
+            continue
+        # The shots on either side hold still compared with the transition (a hue drift or a
+        # slow morph keeps changing at the same rate before and after).
+        span = end - start
+        drift = max(float(hist_distance(hist[max(0, before - span)], hist[before])),
+                    float(hist_distance(hist[after], hist[min(n - 1, after + span)])))
+        if drift > 0.5 * change:
             continue
         seg = dh[start:end]
         if seg.max() > 0.5 * seg.sum():  # one frame carries the change: not gradual
@@ -198,23 +259,44 @@ def _transitions(hist: np.ndarray, dh: np.ndarray, luma: np.ndarray, cuts: list[
             continue
         idx = np.arange(before, after + 1)
         progress = hist_distance(hist[idx], hist[before]) - hist_distance(hist[idx], hist[after])
-        if not dark and np.corrcoef(idx, progress)[0, 1] < 0.9:
+        blended = blocks is None or _is_mixture(blocks[before], blocks[(start + end) // 2],
+                                                 blocks[after])
+        if not dark and (np.corrcoef(idx, progress)[0, 1] < 0.9 or not blended):
             continue
         out.append(Transition(start / fps, end / fps, "fade" if dark else "dissolve"))
     return _merge_fades(out, luma, fps)
+
+
+def _is_mixture(a: np.ndarray, mid: np.ndarray, b: np.ndarray) -> bool:
+    """Is picture ``mid`` close to a blend of ``a`` and ``b`` (a dissolve) rather than a third
+    picture (a hue shift, a morph)? Compared on block-mean colours, which blend linearly."""
+    span = float(np.abs(a - b).mean())
+    best = min(float(np.abs(mid - (w * a + (1 - w) * b)).mean()) for w in np.linspace(0, 1, 21))
+    return best < 0.35 * span
 
 
 def _merge_fades(found: list[Transition], luma: np.ndarray, fps: float) -> list[Transition]:
     """A fade out, a moment of black, and a fade in are one transition."""
     merged: list[Transition] = []
     for t in found:
-        if merged and t.start - merged[-1].end < 0.75:
-            gap = luma[round(merged[-1].end * fps) : round(t.start * fps) + 1]
+        prev = merged[-1] if merged else None
+        if prev and prev.kind == t.kind == "fade" and t.start - prev.end < 0.75:
+            gap = luma[round(prev.end * fps) : round(t.start * fps) + 1]
             if gap.size == 0 or float(gap.max()) < 0.03 or float(gap.min()) > 0.85:
                 merged[-1] = Transition(merged[-1].start, t.end, "fade")
                 continue
         merged.append(t)
     return merged
+
+
+def with_cuts(result: ShotResult, cut_frames: list[int], *, fps: float, n: int) -> ShotResult:
+    """``result`` with its hard cuts moved to ``cut_frames`` (shots rebuilt around them)."""
+    cuts = sorted(set(cut_frames))
+    bounds = sorted([c / fps for c in cuts]
+                    + [(t.start + t.end) / 2 for t in result.transitions])
+    edges = [0.0, *bounds, n / fps]
+    shots = [Span(a, b) for a, b in itertools.pairwise(edges) if b > a]
+    return ShotResult(shots, [c / fps for c in cuts], cuts, result.transitions, result.flashes)
 
 
 def shot_stats(shots: list[Span], duration: float) -> dict[str, float]:

@@ -57,6 +57,8 @@ class VideoFeatures:
     diff: np.ndarray  # (n,) mean |RGB thumb_i - thumb_{i-1}| / 255, 0 for frame 0
     luma: np.ndarray  # (n,) mean relative luminance, linear light 0..1
     shift: np.ndarray  # (n, 2) global translation from frame i-1, fraction of (w, h)
+    decoded: np.ndarray  # (n,) bool: False where the frame repeats the previous one exactly
+    blocks: np.ndarray  # (n, 96) float32: 8x4 block-mean RGB, 0..1
     color: list[ColorSample] = field(default_factory=list)
     subjects: list[SubjectSample] = field(default_factory=list)
     faces_checked: int = 0
@@ -107,6 +109,10 @@ class VideoFeatureExtractor:
         self._prev_thumb: np.ndarray | None = None
         self._prev_gray: np.ndarray | None = None
         self._prev_small: np.ndarray | None = None
+        self._prev_rgb: np.ndarray | None = None
+        self._prev_half: np.ndarray | None = None
+        self._decoded: list[bool] = []
+        self._blocks: list[np.ndarray] = []
         self._window: np.ndarray | None = None
         self._motion_acc: np.ndarray | None = None
         self.color: list[ColorSample] = []
@@ -119,14 +125,22 @@ class VideoFeatureExtractor:
         cv2 = self._cv2
         h, w = rgb.shape[:2]
         self.size = (w, h)
-        thumb = cv2.resize(rgb, (max(1, w // THUMB_FACTOR), max(1, h // THUMB_FACTOR)),
-                           interpolation=cv2.INTER_AREA)
-        hsv = cv2.cvtColor(thumb, cv2.COLOR_RGB2HSV_FULL)
-        # Hue and saturation of near-black pixels are noise: fold them into one dark bin.
-        hsv[hsv[..., 2] < 40, :2] = 0
-        hist = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS), [0, 256, 0, 256, 0, 256])
-        hist = hist.reshape(-1)
-        self._hists.append((hist / max(hist.sum(), 1.0)).astype(np.float32))
+        if self._prev_rgb is not None and np.array_equal(rgb, self._prev_rgb):
+            # Not decoded (a skipped non-reference frame): it repeats the previous one.
+            self._decoded.append(False)
+            self._hists.append(self._hists[-1])
+            self._blocks.append(self._blocks[-1])
+            self._diff.append(0.0)
+            self._luma.append(self._luma[-1])
+            self._shift.append((0.0, 0.0))
+            self._sample(index, t, rgb)
+            return
+        self._decoded.append(True)
+        self._prev_rgb = rgb
+        thumb = thumbnail(rgb)
+        self._hists.append(frame_histogram(thumb))
+        blocks = cv2.resize(thumb, (8, 4), interpolation=cv2.INTER_AREA)
+        self._blocks.append(blocks.reshape(-1).astype(np.float32) / 255.0)
         rgb16 = thumb.astype(np.int16)
         if self._prev_thumb is None:
             self._diff.append(0.0)
@@ -139,12 +153,17 @@ class VideoFeatureExtractor:
         gray = cv2.cvtColor(half, cv2.COLOR_RGB2GRAY).astype(np.float32)
         self._shift.append(self._global_shift(gray))
         self._accumulate_motion(gray)
-        if index % self._color_every == 0:
-            self.color.append(_color_sample(cv2, t, half))
-        if index % self._subject_every == 0:
-            faces = self._face_every and index % self._face_every == 0
-            self._find_subject(t, rgb, gray, faces=bool(faces))
         self._prev_gray = gray
+        self._prev_half = half
+        self._sample(index, t, rgb)
+
+    def _sample(self, index: int, t: float, rgb: np.ndarray) -> None:
+        """Colour and subject samples on their schedules (from the last decoded picture)."""
+        if index % self._color_every == 0 and self._prev_half is not None:
+            self.color.append(_color_sample(self._cv2, t, self._prev_half))
+        if index % self._subject_every == 0 and self._prev_gray is not None:
+            faces = self._face_every and index % self._face_every == 0
+            self._find_subject(t, rgb, self._prev_gray, faces=bool(faces))
 
     def _global_shift(self, gray: np.ndarray) -> tuple[float, float]:
         prev, self._prev_small = self._prev_small, gray
@@ -204,10 +223,33 @@ class VideoFeatureExtractor:
             diff=np.array(self._diff, dtype=np.float32),
             luma=np.array(self._luma, dtype=np.float32),
             shift=np.array(self._shift, dtype=np.float32).reshape(n, 2),
+            decoded=np.array(self._decoded, dtype=bool),
+            blocks=np.array(self._blocks, dtype=np.float32).reshape(n, -1),
             color=self.color,
             subjects=self.subjects,
             faces_checked=self.faces_checked,
         )
+
+
+def frame_histogram(thumb_rgb: np.ndarray) -> np.ndarray:
+    """Normalised HSV histogram (:data:`HIST_BINS`) of a small RGB image; near-black pixels
+    (whose hue and saturation are noise) fall into one dark bin."""
+    import cv2
+
+    hsv = cv2.cvtColor(thumb_rgb, cv2.COLOR_RGB2HSV_FULL)
+    hsv[hsv[..., 2] < 40, :2] = 0
+    hist = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS), [0, 256, 0, 256, 0, 256])
+    hist = hist.reshape(-1)
+    return (hist / max(float(hist.sum()), 1.0)).astype(np.float32)
+
+
+def thumbnail(rgb: np.ndarray) -> np.ndarray:
+    """The analysis frame shrunk by :data:`THUMB_FACTOR` (area resampling)."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    return cv2.resize(rgb, (max(1, w // THUMB_FACTOR), max(1, h // THUMB_FACTOR)),
+                      interpolation=cv2.INTER_AREA)
 
 
 def _color_sample(cv2: object, t: float, small: np.ndarray) -> ColorSample:

@@ -27,14 +27,18 @@ def progress_enabled() -> bool:
 
 
 def error_line(message: str) -> None:
-    """One clear line on stderr."""
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True, highlight=False)
+    """One clear line on stderr (the message is printed as is, never as markup)."""
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
 
 
 def warn_line(message: str) -> None:
     """One warning line on stderr (hidden by ``--quiet``)."""
+    from rich.markup import escape
+
     if not State.quiet:
-        err.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+        err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True, highlight=False)
 
 
 def emit_json(record: Any) -> None:

@@ -48,11 +48,19 @@ class VideoSpec:
 
     ``width`` is the analysis width in pixels (height follows the display aspect, even);
     ``fps`` resamples to a constant rate (``None``: the source's average rate).
+    ``skim`` decodes only reference frames and skips the deblocking filter: about half the
+    decoding work on streams with B-frames. Frames that were not decoded come out as exact
+    copies of the previous one (callers can tell them apart by equality).
+    ``start`` and ``frames`` decode a window: from ``start`` seconds (frame-accurate seek),
+    at most ``frames`` frames.
     """
 
     width: int = 320
     pix_fmt: PixFmt = "gray"
     fps: float | None = None
+    skim: bool = False
+    start: float | None = None
+    frames: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,8 @@ class DecodePass:
                 f"[0:v:0]fps={self.fps:.6f},scale={w}:{h}:flags=area,"
                 f"format={self.video.pix_fmt}[v]"
             )
+            if self.video.frames is not None:
+                maps += ["-frames:v", str(self.video.frames)]
             maps += ["-map", "[v]", "-f", "rawvideo", "-pix_fmt", self.video.pix_fmt, "pipe:1"]
         if self.audio is not None and audio_fd is not None:
             chain = "[0:a:0]"
@@ -164,10 +174,16 @@ class DecodePass:
             )
             graph.append(chain)
             maps += ["-map", "[a]", "-f", "f32le", f"pipe:{audio_fd}"]
+        pre: list[str] = []
+        if self.video is not None and self.video.skim:
+            pre += ["-skip_frame", "noref", "-skip_loop_filter", "all", "-flags2", "+fast"]
+        if self.video is not None and self.video.start:
+            pre += ["-ss", f"{self.video.start:.6f}"]
         return [
             *base_args(),
             "-loglevel",
             "repeat+level+info",
+            *pre,
             "-i",
             input_path_arg(self.path),
             "-filter_complex",
@@ -247,7 +263,7 @@ class DecodePass:
             if len(data) < nbytes:
                 break
             image = np.frombuffer(data, dtype=np.uint8).reshape(shape)
-            yield Frame(index, index / self.fps, image)
+            yield Frame(index, (self.video.start or 0.0) + index / self.fps, image)
             index += 1
             self.report.frames = index
         self.wait()
@@ -328,13 +344,17 @@ def iter_frames(
     pix_fmt: PixFmt = "gray",
     fps: float | None = None,
     info: MediaInfo | None = None,
+    start: float | None = None,
+    frames: int | None = None,
 ) -> Iterator[Frame]:
     """Yield analysis frames of ``path`` (rotation applied) at ``width`` pixels wide.
 
     Memory is constant in the clip's length. Frames of a damaged stream that cannot be decoded
-    are skipped (ffmpeg conceals or drops them); the rest still come out.
+    are skipped (ffmpeg conceals or drops them); the rest still come out. ``start`` (seconds)
+    and ``frames`` limit the pass to a window.
     """
-    with DecodePass(path, video=VideoSpec(width, pix_fmt, fps), info=info) as dp:
+    spec = VideoSpec(width, pix_fmt, fps, start=start, frames=frames)
+    with DecodePass(path, video=spec, info=info) as dp:
         yield from dp.frames()
 
 
