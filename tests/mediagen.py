@@ -92,10 +92,13 @@ def cut_clip(
     fps: int = 30,
     size: str = "320x240",
     audio: bool = True,
+    x264: tuple[str, ...] = ("-preset", "ultrafast"),
 ) -> CutClip:
     """Hard cuts between different lavfi sources at the given frame indices."""
     bounds = [0, *cuts, frames]
     recipe = {"v": 2, "cuts": cuts, "frames": frames, "fps": fps, "size": size, "audio": audio}
+    if x264 != ("-preset", "ultrafast"):
+        recipe["x264"] = x264
 
     def build(out: Path) -> None:
         args: list[str] = []
@@ -112,7 +115,7 @@ def cut_clip(
         if audio:
             args += ["-f", "lavfi", "-i", f"sine=f=330:d={frames / fps}:sample_rate=48000"]
             maps += ["-map", f"{n}:a", "-c:a", "aac", "-b:a", "64k"]
-        ffmpeg(*args, "-filter_complex", graph, *maps, "-c:v", "libx264", "-preset", "ultrafast",
+        ffmpeg(*args, "-filter_complex", graph, *maps, "-c:v", "libx264", *x264,
                "-crf", "20", "-g", "300", "-r", str(fps), "-frames:v", str(frames), str(out))
 
     return CutClip(_cached("cuts", "mp4", recipe, build), fps, frames, cuts)
@@ -381,3 +384,25 @@ def tone_clip(name: str, expr: str, duration: float = 6.0, *, volume: str = "1.0
                "-c:a", "pcm_f32le", str(out))
 
     return _cached(name, "wav", {"v": 1, "e": expr, "d": duration, "vol": volume}, build)
+
+
+#: Flash+beep times of :func:`sync_clip`, seconds; long silences lie between them.
+SYNC_EVENTS = (0.8, 2.9, 5.1, 7.6)
+
+
+def sync_clip() -> Path:
+    """White flashes (2 frames) and 1 kHz beeps (0.3 s) that start together at SYNC_EVENTS,
+    over a dark moving picture and faint room noise; 9 s, 30 fps, 640x360."""
+
+    def build(out: Path) -> None:
+        enable = "+".join(f"between(t,{t},{t + 0.06})" for t in SYNC_EVENTS)
+        gate = "+".join(f"between(t,{t},{t + 0.3})" for t in SYNC_EVENTS)
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=9", "-f", "lavfi", "-i",
+               f"aevalsrc='0.5*sin(2*PI*1000*t)*({gate})':s=48000:d=9", "-f", "lavfi", "-i",
+               "anoisesrc=color=pink:amplitude=0.002:d=9:r=48000", "-filter_complex",
+               f"[0:v]eq=brightness=-0.3,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:"
+               f"enable='{enable}',format=yuv420p[v];[1:a][2:a]amix=inputs=2:normalize=0[a]",
+               "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast",
+               "-c:a", "aac", "-b:a", "128k", str(out))
+
+    return _cached("sync", "mp4", {"v": 1, "ev": SYNC_EVENTS}, build)
