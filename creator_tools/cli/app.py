@@ -45,10 +45,11 @@ def _root(
 
 
 def _register() -> None:
-    from creator_tools.cli import analyze_cmd, probe_cmd
+    from creator_tools.cli import analyze_cmd, probe_cmd, trends_cmd
 
     probe_cmd.register(app)
     analyze_cmd.register(app)
+    trends_cmd.register(app)
 
 
 _register()

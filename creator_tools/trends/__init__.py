@@ -1,0 +1,9 @@
+"""The local, explainable trend index: hashtags, sounds and looks with dated history.
+
+- :mod:`~creator_tools.trends.fields`: the columns of each kind and their validation;
+- :mod:`~creator_tools.trends.importers`: CSV/JSON exports (ours, TikTok Creative Center) to rows;
+- :mod:`~creator_tools.trends.store`: :class:`~creator_tools.trends.store.TrendIndex` (SQLite);
+- :mod:`~creator_tools.trends.export`: the current view as CSV or JSON.
+
+The shipped starter data is the ``trends/`` folder at the repository root (see its README).
+"""

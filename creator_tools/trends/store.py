@@ -1,0 +1,633 @@
+"""The local trend index: an SQLite file of dated snapshots of hashtags, sounds and looks.
+
+Location: the ``path`` given (``--index``), else ``$CREATOR_INDEX``, else
+``platformdirs.user_data_dir("creator-tools")/trends.sqlite``. On first use the index is created
+and filled from the shipped ``trends/`` folder (see :func:`shipped_trends_dir`).
+
+Schema (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`):
+
+- ``snapshots(id, kind, source, file, format, as_of, imported_at, row_count)``: one per import;
+- ``entries(snapshot_id, kind, item, region, as_of, rank, views, posts, data)``: the rows of a
+  snapshot; ``data`` is the JSON object of all the row's fields;
+- view ``current_entries``: per ``(kind, item, region)`` the newest row (latest ``as_of``, then
+  latest import), with ``prev_*`` columns from the row before it;
+- ``meta(key, value)``: ``created_at``, ``seeded_from``.
+
+Momentum (:class:`Momentum`) compares the two most recent rows of the same item and region:
+``rank_change = previous rank - rank`` (positive: climbed), ``views_delta = views - previous
+views``, ``view_growth = views_delta / previous views``, ``views_per_day = views_delta / days``.
+
+Several ``creator`` processes may use one index at once: it runs in WAL mode (readers never
+wait), writers take the lock up front (``BEGIN IMMEDIATE``) and wait up to
+:data:`BUSY_TIMEOUT_S` for each other; an import is one transaction, all rows or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from creator_tools.errors import InputError, ProcessingError, UsageError
+from creator_tools.trends.fields import (
+    FIELDS,
+    KINDS,
+    niches_of,
+    normalize_tag,
+    parse_region,
+)
+from creator_tools.trends.importers import ParsedImport, load_import
+
+SCHEMA_VERSION = 1
+#: The index is stale when its newest data is older than this.
+STALE_AFTER_DAYS = 14
+#: How long a process waits for another one's write.
+BUSY_TIMEOUT_S = 30.0
+#: File names of the shipped starter index, one per kind.
+SHIPPED_FILES = {kind: f"{kind}.csv" for kind in KINDS}
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('hashtags', 'sounds', 'looks')),
+    source TEXT NOT NULL,
+    file TEXT NOT NULL,
+    format TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    row_count INTEGER NOT NULL
+);
+CREATE TABLE entries (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    region TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    rank INTEGER,
+    views INTEGER,
+    posts INTEGER,
+    data TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, item, region)
+);
+CREATE INDEX entries_by_item ON entries (kind, item, region, as_of);
+CREATE VIEW current_entries AS
+SELECT * FROM (
+    SELECT e.*,
+        ROW_NUMBER() OVER w AS recency,
+        LEAD(e.rank) OVER w AS prev_rank,
+        LEAD(e.views) OVER w AS prev_views,
+        LEAD(e.as_of) OVER w AS prev_as_of,
+        LEAD(e.snapshot_id) OVER w AS prev_snapshot_id
+    FROM entries e
+    WINDOW w AS (PARTITION BY e.kind, e.item, e.region
+                 ORDER BY e.as_of DESC, e.snapshot_id DESC)
+) WHERE recency = 1;
+"""
+
+
+def default_index_path() -> Path:
+    """``<user data dir>/creator-tools/trends.sqlite``."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("creator-tools", appauthor=False)) / "trends.sqlite"
+
+
+def index_path(path: str | Path | None = None) -> Path:
+    """The index file: ``path``, else ``$CREATOR_INDEX``, else :func:`default_index_path`."""
+    if path:
+        return Path(path)
+    env = os.environ.get("CREATOR_INDEX")
+    return Path(env) if env else default_index_path()
+
+
+def project_root() -> Path:
+    """The folder holding ``creator_tools/``: the repository root in a source checkout."""
+    import creator_tools
+
+    return Path(creator_tools.__file__).resolve().parents[1]
+
+
+def shipped_trends_dir() -> Path | None:
+    """The starter index: ``$CREATOR_TRENDS_DIR``, else ``creator_tools/trends/data/`` (a copy a
+    wheel may ship), else ``trends/`` at the repository root; ``None`` when none exists."""
+    env = os.environ.get("CREATOR_TRENDS_DIR")
+    if env:
+        if not Path(env).is_dir():
+            raise InputError("CREATOR_TRENDS_DIR is not a folder", path=env)
+        return Path(env)
+    for folder in (Path(__file__).resolve().parent / "data", project_root() / "trends"):
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def local_today() -> dt.date:
+    """Today's date (local time); functions that use it take ``today`` to override it."""
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Momentum:
+    """Change between the two most recent rows of one item in one region."""
+
+    previous_as_of: str
+    previous_snapshot_id: int
+    #: Days between the two rows' ``as_of`` dates.
+    days: int
+    #: ``previous rank - rank``: positive when the item climbed.
+    rank_change: int | None
+    #: ``views - previous views``.
+    views_delta: int | None
+    #: ``views_delta / previous views`` (0.5 = +50 %); ``None`` when previous views is 0.
+    view_growth: float | None
+    #: ``views_delta / days``; ``None`` when both rows have the same date.
+    views_per_day: float | None
+
+    @classmethod
+    def between(cls, as_of: str, rank: int | None, views: int | None, prev_as_of: str,
+                prev_rank: int | None, prev_views: int | None, prev_snapshot_id: int
+                ) -> Momentum:
+        days = (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(prev_as_of)).days
+        rank_change = prev_rank - rank if rank is not None and prev_rank is not None else None
+        delta = views - prev_views if views is not None and prev_views is not None else None
+        growth = round(delta / prev_views, 4) if delta is not None and prev_views else None
+        per_day = round(delta / days, 1) if delta is not None and days > 0 else None
+        return cls(prev_as_of, prev_snapshot_id, days, rank_change, delta, growth, per_day)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "previous_as_of": self.previous_as_of,
+            "previous_snapshot_id": self.previous_snapshot_id,
+            "days": self.days,
+            "rank_change": self.rank_change,
+            "views_delta": self.views_delta,
+            "view_growth": self.view_growth,
+            "views_per_day": self.views_per_day,
+        }
+
+
+@dataclass
+class TrendItem:
+    """The current state of one item in one region."""
+
+    kind: str
+    item: str
+    region: str
+    as_of: str
+    snapshot_id: int
+    #: All fields of the kind (see :data:`~creator_tools.trends.fields.FIELDS`).
+    fields: dict[str, Any]
+    momentum: Momentum | None
+    #: Sounds: the ``local_file`` exists; looks: the ``.cube`` exists; hashtags: ``None``.
+    available: bool | None = None
+
+    @property
+    def banned(self) -> bool:
+        """A known spam or banned hashtag: never suggest it."""
+        return bool(self.fields.get("banned"))
+
+    @property
+    def niches(self) -> list[str]:
+        return niches_of(self.kind, self.fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record: ``type`` (the kind), ``item``, the fields, momentum, availability."""
+        record: dict[str, Any] = {"type": self.kind, "item": self.item}
+        record.update(self.fields)
+        record.update(region=self.region, as_of=self.as_of, snapshot_id=self.snapshot_id,
+                      momentum=self.momentum.to_dict() if self.momentum else None)
+        if self.available is not None:
+            record["available"] = self.available
+        return record
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One import."""
+
+    id: int
+    kind: str
+    source: str
+    file: str
+    format: str
+    as_of: str
+    imported_at: str
+    row_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class TrendIndex:
+    """The trend index at ``path`` (see :func:`index_path`), created on first use.
+
+    Parameters
+    ----------
+    path
+        Index file; ``None``: ``$CREATOR_INDEX`` or the user data folder.
+    seed_dir
+        Folder of ``hashtags.csv``, ``sounds.csv``, ``looks.csv`` to fill a new index from;
+        ``None``: :func:`shipped_trends_dir`.
+    seed
+        ``False``: a new index starts empty.
+    assets_root
+        Folder that ``local_file`` paths and ``assets/luts/`` are relative to; default
+        :func:`project_root`.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, seed_dir: str | Path | None = None,
+                 seed: bool = True, assets_root: str | Path | None = None) -> None:
+        self.path = index_path(path)
+        self.assets_root = Path(assets_root) if assets_root else project_root()
+        #: True when this call created the index.
+        self.created = False
+        #: The folder a new index was filled from (``None``: started empty or existed).
+        self.seeded_from: Path | None = None
+        self._con = self._connect()
+        try:
+            self._ensure_schema(Path(seed_dir) if seed_dir else None, seed)
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- connection, schema ---------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise InputError("the trend index path is a folder", path=self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the index folder: {exc.strerror or exc}",
+                             path=self.path.parent) from None
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise InputError(f"cannot open the trend index: {exc}", path=self.path) from None
+        try:
+            con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._retry(lambda: con.execute("PRAGMA journal_mode = WAL").fetchone())
+            con.execute("PRAGMA synchronous = NORMAL")
+            con.execute("PRAGMA foreign_keys = ON")
+        except BaseException as exc:
+            con.close()
+            raise self._error(exc) from None
+        return con
+
+    def _retry(self, op: Any) -> Any:
+        """Run ``op``, retrying while another process holds a lock (up to the busy timeout)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                return op()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _error(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return ProcessingError(f"the trend index stayed locked by another process for "
+                                   f"{BUSY_TIMEOUT_S:.0f} s", path=self.path)
+        if isinstance(exc, sqlite3.DatabaseError):
+            return InputError(f"not a usable trend index: {exc}", path=self.path)
+        return exc
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, started with the lock (``BEGIN IMMEDIATE``); all or nothing."""
+        con = self._con
+        try:
+            self._retry(lambda: con.execute("BEGIN IMMEDIATE"))
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._error(exc) from None
+            raise
+
+    def _version(self) -> int:
+        try:
+            return int(self._con.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def _ensure_schema(self, seed_dir: Path | None, seed: bool) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise InputError(f"made by a newer creator-tools (schema {version})", path=self.path)
+        if version == SCHEMA_VERSION:
+            return
+        folder = (seed_dir or shipped_trends_dir()) if seed else None
+        parsed = []
+        if folder is not None:  # parse before taking the lock: a bad file changes nothing
+            for kind, name in SHIPPED_FILES.items():
+                if (folder / name).is_file():
+                    parsed.append(load_import(folder / name, kind=kind))
+        with self._write() as con:
+            if self._version() == SCHEMA_VERSION:  # another process made it meanwhile
+                return
+            for statement in _SCHEMA.split(";\n"):
+                if statement.strip():
+                    con.execute(statement)
+            now = _now()
+            con.execute("INSERT INTO meta VALUES ('created_at', ?)", (now,))
+            con.execute("INSERT INTO meta VALUES ('seeded_from', ?)",
+                        (str(folder) if folder else "",))
+            for p in parsed:
+                self._insert(con, p, now)
+            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.created = True
+        self.seeded_from = folder
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> TrendIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def add(self, parsed: ParsedImport) -> Snapshot:
+        """Store a validated import as one new snapshot (one transaction)."""
+        with self._write() as con:
+            snapshot_id = self._insert(con, parsed, _now())
+        return self.snapshot(snapshot_id)
+
+    def import_file(self, path: str | Path, **options: Any) -> Snapshot:
+        """Validate and store the export at ``path`` (options as :func:`load_import`)."""
+        return self.add(load_import(path, **options))
+
+    @staticmethod
+    def _insert(con: sqlite3.Connection, parsed: ParsedImport, now: str) -> int:
+        cur = con.execute(
+            "INSERT INTO snapshots (kind, source, file, format, as_of, imported_at, row_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (parsed.kind, parsed.source, parsed.file, parsed.format, parsed.as_of, now,
+             len(parsed.rows)))
+        snapshot_id = int(cur.lastrowid or 0)
+        names = [f.name for f in FIELDS[parsed.kind]]
+        con.executemany(
+            "INSERT INTO entries (snapshot_id, kind, item, region, as_of, rank, views, posts,"
+            " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(snapshot_id, parsed.kind, r["item"], r["region"], r["as_of"], r.get("rank"),
+              r.get("views"), r.get("posts"),
+              json.dumps({n: r.get(n) for n in names}, ensure_ascii=False))
+             for r in parsed.rows])
+        return snapshot_id
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            cur = self._con.execute(sql, params)
+            cur.row_factory = sqlite3.Row
+            return cur.fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def snapshots(self) -> list[Snapshot]:
+        """All imports, oldest first."""
+        return [Snapshot(**dict(r)) for r in self._query("SELECT * FROM snapshots ORDER BY id")]
+
+    def snapshot(self, snapshot_id: int) -> Snapshot:
+        rows = self._query("SELECT * FROM snapshots WHERE id = ?", (snapshot_id,))
+        if not rows:
+            raise InputError(f"no snapshot {snapshot_id}", path=self.path)
+        return Snapshot(**dict(rows[0]))
+
+    def current(self, kind: str | None = None, *, niche: str | None = None,
+                region: str | None = None, item: str | None = None) -> list[TrendItem]:
+        """Current items (newest row per item and region), by kind, then rank, views, name.
+
+        ``niche`` and ``region`` filter; ``item`` picks one key (normalised per kind).
+        """
+        kinds = _kinds(kind)
+        if region is not None:
+            try:
+                region = parse_region(region)
+            except ValueError as exc:
+                raise UsageError(f"--region: {exc}") from None
+        niche = niche.strip().lower() if niche else None
+        out: list[TrendItem] = []
+        for k in kinds:
+            sql = "SELECT * FROM current_entries WHERE kind = ?"
+            params: tuple[Any, ...] = (k,)
+            if item is not None:
+                key = _item_key(k, item)
+                if key is None:
+                    continue
+                sql += " AND item = ?"
+                params += (key,)
+            if region is not None:
+                sql += " AND region = ?"
+                params += (region,)
+            rows = self._query(sql, params)
+            inherited = self._inherited(k, {r["item"] for r in rows}) if rows else {}
+            items = [self._item(r, inherited.get(r["item"], {})) for r in rows]
+            if niche:
+                items = [i for i in items if niche in i.niches]
+            items.sort(key=_order)
+            out.extend(items)
+        return out
+
+    def _inherited(self, kind: str, items: set[str]) -> dict[str, dict[str, Any]]:
+        """Per item, the newest non-empty value of each descriptive field, over all rows."""
+        names = [f.name for f in FIELDS[kind] if f.inherit]
+        found: dict[str, dict[str, Any]] = {}
+        rows = self._query("SELECT item, data FROM entries WHERE kind = ?"
+                           " ORDER BY as_of DESC, snapshot_id DESC", (kind,))
+        for row in rows:
+            if row["item"] not in items:
+                continue
+            have = found.setdefault(row["item"], {})
+            if len(have) == len(names):
+                continue
+            data = json.loads(row["data"])
+            for n in names:
+                if n not in have and data.get(n) not in (None, "", []):
+                    have[n] = data[n]
+        return found
+
+    def _item(self, row: sqlite3.Row, inherited: dict[str, Any]) -> TrendItem:
+        kind = row["kind"]
+        data = json.loads(row["data"])
+        fields = {f.name: data.get(f.name) for f in FIELDS[kind]}
+        for name, value in inherited.items():
+            if fields.get(name) in (None, "", []):
+                fields[name] = value
+        if kind == "hashtags":
+            fields["banned"] = bool(fields.get("banned"))
+        momentum = None
+        if row["prev_as_of"] is not None:
+            momentum = Momentum.between(row["as_of"], row["rank"], row["views"],
+                                        row["prev_as_of"], row["prev_rank"], row["prev_views"],
+                                        row["prev_snapshot_id"])
+        return TrendItem(kind, row["item"], row["region"], row["as_of"], row["snapshot_id"],
+                         fields, momentum, self._available(kind, fields))
+
+    def _available(self, kind: str, fields: dict[str, Any]) -> bool | None:
+        if kind == "sounds":
+            local = fields.get("local_file")
+            return bool(local) and self.asset_path(local).is_file()
+        if kind == "looks":
+            lut = fields.get("lut_file")
+            return bool(lut) and self.asset_path(f"assets/luts/{lut}").is_file()
+        return None
+
+    def asset_path(self, relative: str) -> Path:
+        """A bundled file named relative to the project (``assets/music/x.m4a``)."""
+        p = Path(relative)
+        return p if p.is_absolute() else self.assets_root / p
+
+    def history(self, kind: str, item: str, region: str) -> list[dict[str, Any]]:
+        """Every row of one item in one region, oldest first, with its snapshot's source."""
+        rows = self._query(
+            "SELECT e.snapshot_id, e.as_of, e.rank, e.views, e.posts, s.source, s.file,"
+            " s.imported_at FROM entries e JOIN snapshots s ON s.id = e.snapshot_id"
+            " WHERE e.kind = ? AND e.item = ? AND e.region = ?"
+            " ORDER BY e.as_of, e.snapshot_id", (kind, item, region))
+        return [dict(r) for r in rows]
+
+    def show(self, item: str) -> list[TrendItem]:
+        """The current rows of ``item`` (a tag with or without ``#``, sound id or look name)
+        across kinds and regions; :class:`InputError` when the index has none."""
+        found = self.current(item=item)
+        if not found:
+            raise InputError(f"{item!r} is not in the trend index", path=self.path)
+        return found
+
+    def search(self, query: str, *, kind: str | None = None) -> list[tuple[float, TrendItem]]:
+        """Items matching the words of ``query``, best first, with their scores.
+
+        Explainable scoring: 10 when the query is the item's name, 3 per word in the name,
+        2 per word in the title, artist, niche, genre or mood, 1 per word in the description
+        or keywords (a word matches a whole word or its start).
+        """
+        words = [w.lstrip("#") for w in query.lower().split() if w.lstrip("#")]
+        if not words:
+            raise UsageError("empty search query")
+        whole = "".join(words)
+        results: list[tuple[float, TrendItem]] = []
+        for it in self.current(kind):
+            name = it.item.lstrip("#")
+            f = it.fields
+            strong = " ".join(str(f.get(k) or "") for k in ("title", "artist", "genre", "mood"))
+            strong += " " + " ".join(it.niches)
+            weak = f"{f.get('description') or ''} {f.get('keywords') or ''}"
+            score = 10.0 if whole == name.replace("-", "") else 0.0
+            for w in words:
+                score += 3 * (w in name) + 2 * _has_word(strong, w) + _has_word(weak, w)
+            if score:
+                results.append((score, it))
+        results.sort(key=lambda s: (-s[0], _order(s[1])))
+        return results
+
+    # -- freshness, stats -----------------------------------------------------------------------
+
+    def newest_as_of(self) -> dt.date | None:
+        """The date of the newest data in the index (``None``: empty)."""
+        value = self._query("SELECT MAX(as_of) AS d FROM snapshots")[0]["d"]
+        return dt.date.fromisoformat(value) if value else None
+
+    def stale_days(self, today: dt.date | None = None) -> int | None:
+        """Days from the newest snapshot's ``as_of`` to ``today`` (``None``: empty index)."""
+        newest = self.newest_as_of()
+        return None if newest is None else ((today or local_today()) - newest).days
+
+    def stale_warning(self, today: dt.date | None = None) -> str | None:
+        """A one-line warning when the newest data is older than :data:`STALE_AFTER_DAYS`."""
+        days = self.stale_days(today)
+        if days is None or days <= STALE_AFTER_DAYS:
+            return None
+        return (f"the trend index is {days} days old (newest data {self.newest_as_of()}); "
+                "import a fresh export with 'creator trends import'")
+
+    def stats(self, today: dt.date | None = None) -> dict[str, Any]:
+        """Counts per kind and niche, banned tags, snapshots, newest date and staleness."""
+        counts: dict[str, int] = {}
+        niches: dict[str, dict[str, int]] = {}
+        regions: dict[str, dict[str, int]] = {}
+        banned = 0
+        for kind in KINDS:
+            items = self.current(kind)
+            counts[kind] = len(items)
+            per_niche: dict[str, int] = {}
+            per_region: dict[str, int] = {}
+            for it in items:
+                banned += it.banned
+                for n in it.niches or ["(none)"]:
+                    per_niche[n] = per_niche.get(n, 0) + 1
+                per_region[it.region] = per_region.get(it.region, 0) + 1
+            niches[kind] = dict(sorted(per_niche.items()))
+            regions[kind] = dict(sorted(per_region.items()))
+        snaps = self.snapshots()
+        newest = self.newest_as_of()
+        days = self.stale_days(today)
+        return {
+            "index": str(self.path),
+            "items": counts,
+            "banned_hashtags": banned,
+            "niches": niches,
+            "regions": regions,
+            "snapshots": len(snaps),
+            "newest_as_of": newest.isoformat() if newest else None,
+            "stale_days": days,
+            "stale": days is not None and days > STALE_AFTER_DAYS,
+            "stale_after_days": STALE_AFTER_DAYS,
+            "last_imports": [s.to_dict() for s in snaps[-10:]],
+        }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _kinds(kind: str | None) -> tuple[str, ...]:
+    if kind is None:
+        return KINDS
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r} (expected {', '.join(KINDS)})")
+    return (kind,)
+
+
+def _item_key(kind: str, item: str) -> str | None:
+    """``item`` normalised as a key of ``kind`` (``None`` when it cannot be one)."""
+    text = item.strip()
+    if kind == "hashtags":
+        try:
+            return normalize_tag(text)
+        except ValueError:
+            return None
+    if text.startswith("#"):
+        return None
+    return "-".join(text.lower().split()) or None
+
+
+def _order(it: TrendItem) -> tuple[Any, ...]:
+    rank = it.fields.get("rank")
+    views = it.fields.get("views")
+    return (rank is None, rank or 0, -(views or 0), it.item, it.region)
+
+
+def _has_word(text: str, word: str) -> bool:
+    return any(t.startswith(word) for t in text.lower().replace("-", " ").split())
+
+
+__all__ = ["Momentum", "Snapshot", "TrendIndex", "TrendItem", "index_path"]
