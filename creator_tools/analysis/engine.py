@@ -282,6 +282,11 @@ def analyze_cached(
                 result.media = info  # the path as given this time
                 return result, True
     result = analyze(path, settings=settings, info=info, progress=progress)
+    record = result.to_dict()
     if use_cache:
-        cache.store("analysis", key, result.to_dict())
-    return result, False
+        cache.store("analysis", key, record)
+    # Hand back exactly what the cache will give next time, so a fresh and a cached run of a
+    # later step (suggest, plan) see the same numbers.
+    fresh = Analysis.from_dict(record)
+    fresh.media = info
+    return fresh, False

@@ -45,11 +45,21 @@ def _root(
 
 
 def _register() -> None:
-    from creator_tools.cli import analyze_cmd, probe_cmd, trends_cmd
+    from creator_tools.cli import (
+        analyze_cmd,
+        config_cmd,
+        music_cmd,
+        probe_cmd,
+        suggest_cmd,
+        trends_cmd,
+    )
 
     probe_cmd.register(app)
     analyze_cmd.register(app)
+    suggest_cmd.register(app)
     trends_cmd.register(app)
+    music_cmd.register(app)
+    config_cmd.register(app)
 
 
 _register()
