@@ -48,6 +48,7 @@ def _register() -> None:
     from creator_tools.cli import (
         analyze_cmd,
         config_cmd,
+        edit_cmd,
         music_cmd,
         probe_cmd,
         suggest_cmd,
@@ -57,6 +58,7 @@ def _register() -> None:
     probe_cmd.register(app)
     analyze_cmd.register(app)
     suggest_cmd.register(app)
+    edit_cmd.register(app)
     trends_cmd.register(app)
     music_cmd.register(app)
     config_cmd.register(app)

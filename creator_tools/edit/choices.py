@@ -1,0 +1,71 @@
+"""Resolve ``--look`` and ``--music`` values (auto, none, a shipped name, a file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from creator_tools.analysis.result import Analysis
+from creator_tools.edit.plan import Look, Music
+from creator_tools.errors import InputError, UsageError
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
+                 niche: str | None = None) -> Look:
+    """``auto`` (suggested for this clip), ``none``, a shipped look name, or a ``.cube`` file."""
+    v = value.strip()
+    if v.lower() == "none":
+        return Look()
+    if v.lower() == "auto":
+        from creator_tools.suggest.looks import suggest_looks
+
+        best = suggest_looks(analysis, niche=niche, top=1)
+        if not best:
+            return Look()
+        return Look(name=best[0].name, lut=str(best[0].file), strength=strength)
+    path = Path(v)
+    if path.suffix.lower() == ".cube" or path.exists():
+        from creator_tools.looks.cube import read_cube
+
+        read_cube(path)  # validates: a bad LUT is a bad input, before any work is done
+        return Look(name=path.stem, lut=str(path), strength=strength)
+    from creator_tools.suggest.catalog import shipped_looks
+
+    looks = shipped_looks()
+    if v not in looks:
+        raise UsageError(f"unknown look {v!r}: use auto, none, a .cube file or one of "
+                         f"{', '.join(sorted(looks))}")
+    return Look(name=v, lut=str(looks[v].file), strength=strength)
+
+
+def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
+                  gain_db: float = -16.0) -> Music | None:
+    """``auto`` (best local track for this clip), ``none``, a track id, or an audio file."""
+    v = value.strip()
+    if v.lower() == "none":
+        return None
+    if v.lower() == "auto":
+        from creator_tools.suggest.music import suggest_music
+
+        local = [m for m in suggest_music(analysis, niche=niche, top=10) if m.file]
+        if not local:
+            return None
+        best = local[0]
+        return Music(file=str(best.file), id=best.id, gain_db=gain_db)
+    path = Path(v)
+    if path.exists() or path.suffix:
+        if not path.is_file():
+            raise InputError("music file not found", path=path)
+        from creator_tools.media.probe import probe
+
+        if probe(path).audio is None:
+            raise InputError("music file has no audio stream", path=path)
+        return Music(file=str(path), gain_db=gain_db)
+    from creator_tools.suggest.catalog import local_tracks
+
+    tracks = local_tracks()
+    if v not in tracks:
+        raise UsageError(f"unknown music {v!r}: use auto, none, an audio file or one of "
+                         f"{', '.join(sorted(tracks))}")
+    return Music(file=str(tracks[v].file), id=v, gain_db=gain_db)

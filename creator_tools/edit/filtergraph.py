@@ -1,0 +1,70 @@
+"""Build the pieces of the render filtergraph from a plan: segment cuts, crop path, look."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+from creator_tools.edit.plan import EditPlan, Keyframe
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def source_path_value(plan: EditPlan, t: int, axis: str) -> float:
+    """The crop centre (``x`` or ``y``) at source tick ``t``, interpolating the keyframes."""
+    keys: list[Keyframe] = plan.reframe.keyframes
+    if not keys:
+        return 0.5
+    if t <= keys[0].t:
+        return getattr(keys[0], axis)
+    for a, b in itertools.pairwise(keys):
+        if a.t <= t <= b.t:
+            va, vb = getattr(a, axis), getattr(b, axis)
+            return va + (vb - va) * (t - a.t) / max(b.t - a.t, 1)
+    return getattr(keys[-1], axis)
+
+
+def output_path_points(plan: EditPlan, axis: str) -> list[list[tuple[float, float]]]:
+    """Per kept segment, the crop-centre curve as (output seconds, value) points."""
+    out: list[list[tuple[float, float]]] = []
+    offset = 0
+    for seg in plan.segments:
+        inside = [k.t for k in plan.reframe.keyframes if seg.start < k.t < seg.end]
+        ticks = [seg.start, *inside, seg.end]
+        pts = [(plan.seconds(offset + t - seg.start), source_path_value(plan, t, axis))
+               for t in ticks]
+        out.append(pts)
+        offset += seg.end - seg.start
+    return out
+
+
+def piecewise_expr(pieces: list[list[tuple[float, float]]], scale: float, shift: float,
+                   lo: float, hi: float) -> str:
+    """An ffmpeg expression of ``t`` for a piecewise-linear curve, in pixels.
+
+    Each piece is ``gte(t,a)*lt(t,b)*(linear)``: a flat sum, no nesting, so hundreds of
+    keyframes stay well inside ffmpeg's expression limits. Values are ``v * scale + shift``,
+    clamped to ``[lo, hi]``.
+    """
+    terms: list[str] = []
+    flat = [(a, b) for piece in pieces for a, b in itertools.pairwise(piece)]
+    if not flat:
+        v = pieces[0][0][1] if pieces and pieces[0] else 0.5
+        return _fmt(min(max(v * scale + shift, lo), hi))
+    for i, ((t0, v0), (t1, v1)) in enumerate(flat):
+        p0 = min(max(v0 * scale + shift, lo), hi)
+        p1 = min(max(v1 * scale + shift, lo), hi)
+        end = "1e9" if i == len(flat) - 1 else _fmt(t1)
+        start = "-1" if i == 0 else _fmt(t0)
+        if abs(p1 - p0) < 0.5 or t1 <= t0:
+            body = _fmt(round(p0))
+        else:
+            body = f"({_fmt(p0)}+{_fmt((p1 - p0) / (t1 - t0))}*(t-{_fmt(t0)}))"
+        terms.append(f"gte(t,{start})*lt(t,{end})*{body}")
+    return "+".join(terms)
+
+
+def fps_fraction(fps: str) -> Fraction:
+    return Fraction(fps)

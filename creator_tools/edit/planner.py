@@ -1,0 +1,223 @@
+"""From an analysis (and choices) to an :class:`EditPlan`: the editing decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from creator_tools.analysis.result import Analysis
+from creator_tools.analysis.spans import Span
+from creator_tools.edit.plan import (
+    ASPECTS,
+    AudioPlan,
+    Captions,
+    EditPlan,
+    Enhance,
+    Keyframe,
+    Look,
+    Music,
+    OutputSpec,
+    Reframe,
+    Segment,
+    Source,
+)
+from creator_tools.edit.reframe import CameraSettings, CropGeometry, crop_path
+from creator_tools.errors import MediaError, UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """Delivery settings of a platform."""
+
+    name: str
+    max_duration: float
+    target_lufs: float = -14.0
+    true_peak_db: float = -1.0
+    max_fps: float = 60.0
+
+
+PLATFORMS = {
+    "tiktok": Platform("tiktok", 600.0),
+    "reels": Platform("reels", 180.0),
+    "shorts": Platform("shorts", 180.0),
+}
+
+
+@dataclass(frozen=True)
+class EditOptions:
+    """Every editing decision, each switchable (defaults: everything on)."""
+
+    platform: str = "tiktok"
+    aspect: str = "9:16"
+    cut: str = "silence"  # "silence" or "none"
+    max_pause: float = 0.6
+    pre_roll: float = 0.12
+    post_roll: float = 0.22
+    reframe: str = "auto"  # auto, crop, fill, letterbox, none
+    enhance: bool = True
+    stabilize: bool = True
+    denoise: bool = True
+    voice_cleanup: bool = True
+    look: Look = field(default_factory=Look)
+    music: Music | None = None
+    caption: str = ""
+    hashtags: tuple[str, ...] = ()
+    crf: int = 20
+    preset: str = "veryfast"
+
+
+def keep_segments(a: Analysis, o: EditOptions) -> list[Span]:
+    """Spans of the source to keep: dead air trimmed at both ends, long pauses shortened.
+
+    Never cuts inside speech: only the middle of a silence longer than ``max_pause`` goes,
+    keeping ``post_roll`` after the last word and ``pre_roll`` before the next. A clip without
+    speech is kept whole.
+    """
+    dur = a.duration
+    if o.cut == "none" or not a.speech:
+        return [Span(0.0, dur)]
+    keep: list[Span] = []
+    start = max(0.0, a.speech[0].start - o.pre_roll)
+    end = min(dur, a.speech[-1].end + o.post_roll)
+    cursor = start
+    for gap in a.silences:
+        if gap.start <= a.speech[0].start or gap.end >= a.speech[-1].end:
+            continue  # leading or trailing dead air: handled by start/end
+        if gap.duration > max(o.max_pause, o.pre_roll + o.post_roll):
+            keep.append(Span(cursor, gap.start + o.post_roll))
+            cursor = gap.end - o.pre_roll
+    keep.append(Span(cursor, end))
+    return [s for s in keep if s.duration > 0]
+
+
+def _ticks(plan_tb: Fraction, spans: list[Span], limit: int) -> list[Segment]:
+    """Spans to frame-exact segments: starts rounded down, ends up (never into speech)."""
+    out: list[Segment] = []
+    for s in spans:
+        a = int(Fraction(s.start).limit_denominator(10**6) // plan_tb)
+        b = -int(-Fraction(s.end).limit_denominator(10**6) // plan_tb)
+        a, b = max(0, a), min(limit, b)
+        if out and a <= out[-1].end:
+            out[-1] = Segment(out[-1].start, max(out[-1].end, b))
+        elif b > a:
+            out.append(Segment(a, b))
+    return out
+
+
+def _fps(a: Analysis, cap: float) -> Fraction:
+    v = a.media.video
+    assert v is not None
+    fps = Fraction(v.fps).limit_denominator(1001)
+    if fps > cap:
+        fps = Fraction(30)
+    return fps
+
+
+def _enhance(a: Analysis, o: EditOptions) -> Enhance:
+    v = a.media.video
+    hdr = bool(v and v.hdr)
+    if not o.enhance or a.color is None or a.color.overall is None:
+        return Enhance(tonemap=hdr, voice_cleanup=o.voice_cleanup and bool(a.speech))
+    c = a.color.overall
+    gamma = 1.0
+    if c.brightness < 0.38:
+        import math
+
+        gamma = min(1.8, max(1.0, math.log(max(c.brightness, 0.02)) / math.log(0.45)))
+    elif a.color.overexposed:
+        gamma = 0.85
+    red = blue = 1.0
+    if c.white_balance == "warm":
+        red, blue = 0.95, 1.06
+    elif c.white_balance == "cool":
+        red, blue = 1.06, 0.95
+    shaky = a.motion is not None and bool(a.motion.shaky)
+    return Enhance(
+        gamma=round(gamma, 3),
+        red_gain=red,
+        blue_gain=blue,
+        denoise=0.5 if (o.denoise and a.color.low_light) else 0.0,
+        stabilize=o.stabilize and shaky,
+        voice_cleanup=o.voice_cleanup and bool(a.speech),
+        tonemap=hdr,
+    )
+
+
+def _reframe(a: Analysis, o: EditOptions, tb: Fraction, out_w: int, out_h: int) -> Reframe:
+    v = a.media.video
+    assert v is not None
+    src_aspect = v.display_width / v.display_height
+    out_aspect = out_w / out_h
+    mode = o.reframe
+    if mode == "auto":
+        if abs(src_aspect - out_aspect) / out_aspect < 0.03:
+            mode = "none"
+        elif src_aspect < out_aspect:
+            mode = "fill"  # taller than the output: show it whole over a blurred fill
+        elif a.subject.source in ("face", "motion", "mixed"):
+            mode = "crop"
+        else:
+            mode = "fill"
+    if mode != "crop":
+        return Reframe(mode=mode)
+    geo = CropGeometry.for_aspect(v.display_width, v.display_height, out_w, out_h)
+    keys = crop_path(a.subject.track, geo, shots=a.shots, duration=a.duration,
+                     settings=CameraSettings())
+    frames: list[Keyframe] = []
+    for t, x, y in keys:
+        tick = int(Fraction(t).limit_denominator(10**6) / tb)
+        if frames and tick <= frames[-1].t:
+            tick = frames[-1].t + 1
+        frames.append(Keyframe(tick, x, y))
+    return Reframe(mode="crop", keyframes=frames)
+
+
+def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
+    """Decide the edit of analyzed clip ``a``.
+
+    Raises
+    ------
+    MediaError
+        The clip has no video stream.
+    UsageError
+        An unknown platform or aspect.
+    """
+    if a.media.video is None:
+        raise MediaError("no video stream: nothing to edit into a video", path=a.media.path)
+    if o.platform not in PLATFORMS:
+        raise UsageError(f"unknown platform {o.platform!r} (tiktok, reels, shorts)")
+    if o.aspect not in ASPECTS:
+        raise UsageError(f"unknown aspect {o.aspect!r} ({', '.join(ASPECTS)})")
+    p = PLATFORMS[o.platform]
+    fps = _fps(a, p.max_fps)
+    tb = 1 / fps
+    limit = int(Fraction(a.duration).limit_denominator(10**6) / tb)
+    v = a.media.video
+    limit = min(limit, v.frames) if v.frames and not v.variable_fps else limit
+    segments = _ticks(tb, keep_segments(a, o), limit)
+    if not segments:
+        segments = [Segment(0, limit)]
+    w, h = ASPECTS[o.aspect]
+    notes: list[str] = []
+    plan = EditPlan(
+        timebase=tb,
+        sources=[Source("main", a.media.path, limit, True, a.media.audio is not None, v.hdr)],
+        segments=segments,
+        output=OutputSpec(width=w, height=h, fps=str(fps), platform=p.name,
+                          max_duration=p.max_duration, crf=o.crf, preset=o.preset),
+        reframe=_reframe(a, o, tb, w, h),
+        enhance=_enhance(a, o),
+        look=o.look,
+        audio=AudioPlan(target_lufs=p.target_lufs, true_peak_db=p.true_peak_db,
+                        measured_lufs=a.loudness.integrated_lufs if a.loudness else None,
+                        music=o.music),
+        captions=Captions(text=o.caption, hashtags=list(o.hashtags)),
+        notes=notes,
+    )
+    if plan.duration > p.max_duration:
+        notes.append(f"{plan.duration:.0f} s is longer than {p.name} allows "
+                     f"({p.max_duration:.0f} s)")
+    removed = a.duration - plan.duration
+    if removed > 0.05:
+        notes.append(f"removed {removed:.1f} s of dead air and long pauses")
+    return plan

@@ -1,0 +1,241 @@
+"""The edit plan, the planner and the one-pass renderer, checked on rendered files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from creator_tools.analysis.engine import analyze
+from creator_tools.analysis.spans import Span
+from creator_tools.edit.plan import EditPlan, OutputSpec, PlanError, Segment, load_plan
+from creator_tools.edit.planner import EditOptions, keep_segments, make_plan
+from creator_tools.edit.render import render
+from creator_tools.media.decode import iter_frames, read_audio
+from creator_tools.media.ffmpeg import base_args
+from creator_tools.media.probe import probe
+from tests import mediagen
+from tests.conftest import assert_one_clean_error, run_cli
+
+SMALL = OutputSpec(width=360, height=640, preset="ultrafast", crf=28)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def small(plan: EditPlan) -> EditPlan:
+    plan.output = replace(SMALL, fps=plan.output.fps)
+    return plan
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    proc = subprocess.run([*base_args(), "-i", str(path), "-af",
+                           "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+                          capture_output=True, text=True, check=True)
+    i = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", proc.stderr)[-1])
+    tp = float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", proc.stderr)[-1])
+    return i, tp
+
+
+def check_rendered(path: Path, plan: EditPlan) -> None:
+    """Probe a render: codecs, size, fps, frame count and duration as the plan says."""
+    info = probe(path)
+    v, a = info.video, info.audio
+    assert (v.codec, v.pix_fmt) == ("h264", "yuv420p")
+    assert (v.width, v.height) == (plan.output.width, plan.output.height)
+    assert v.rotation == 0 and not v.variable_fps
+    assert v.fps == pytest.approx(float(plan.timebase) ** -1, rel=1e-3)
+    frames = sum(s.end - s.start for s in plan.segments)
+    assert v.frames == frames
+    assert info.duration == pytest.approx(plan.duration, abs=1.5 * float(plan.timebase))
+    assert (a.codec, a.sample_rate, a.channels) == ("aac", 48000, 2)
+    assert path.stat().st_size > 1000
+
+
+def test_keep_segments_never_cut_speech(speech_clip):
+    a = analyze(speech_clip.path)
+    keep = keep_segments(a, EditOptions(max_pause=0.5))
+    for s in a.speech:
+        assert any(k.start <= s.start and s.end <= k.end for k in keep), s
+    assert keep[0].start == pytest.approx(speech_clip.speech[0][0] - 0.12, abs=0.06)
+    assert keep[-1].end == pytest.approx(speech_clip.speech[-1][1] + 0.22, abs=0.06)
+    assert len(keep) >= 3  # the 0.6-1.2 s pauses are shortened
+    assert keep_segments(a, EditOptions(cut="none")) == [Span(0.0, a.duration)]
+    quiet = analyze(mediagen.cut_clip().path)  # a tone, no speech: kept whole
+    assert keep_segments(quiet, EditOptions()) == [Span(0.0, quiet.duration)]
+
+
+def test_plan_round_trips_through_json(speech_clip, tmp_path):
+    plan = make_plan(analyze(speech_clip.path))
+    path = plan.save(tmp_path / "p.json")
+    again = load_plan(path)
+    assert again.to_dict() == plan.to_dict()
+    assert again.to_json() == plan.to_json()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda d: d.pop("segments"), "plan.segments"),
+        (lambda d: d.update(version=99), "plan.version"),
+        (lambda d: d.update(timebase="zero"), "plan.timebase"),
+        (lambda d: d["segments"][0].update(end=-1), "segments[0].end"),
+        (lambda d: d["segments"][0].update(start="a"), "segments[0].start"),
+        (lambda d: d["segments"].insert(1, dict(d["segments"][0])), "segments[1].start"),
+        (lambda d: d["output"].update(width=1081), "output.width"),
+        (lambda d: d["output"].update(crf=99), "output.crf"),
+        (lambda d: d["reframe"].update(mode="spin"), "reframe.mode"),
+        (lambda d: d["look"].update(strength=3), "look.strength"),
+        (lambda d: d["audio"].update(target_lufs="loud"), "audio.target_lufs"),
+        (lambda d: d.update(extra=1), "plan.extra"),
+        (lambda d: d["sources"][0].update(path=""), "sources[0].path"),
+    ],
+)
+def test_bad_plans_name_the_field(speech_clip, mutate, field):
+    d = make_plan(analyze(speech_clip.path)).to_dict()
+    mutate(d)
+    with pytest.raises(PlanError, match=re.escape(field)):
+        EditPlan.from_dict(d)
+
+
+def test_render_cli_refuses_bad_plan_json(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 1, "timebase": ')
+    r = run_cli("render", str(bad), "-o", str(tmp_path / "o.mp4"))
+    assert r.returncode == 3
+    assert_one_clean_error(r.stderr, "not valid JSON")
+    assert not (tmp_path / "o.mp4").exists()
+
+
+def test_render_probes_right_and_hits_loudness_target(speech_clip, tmp_path):
+    plan = small(make_plan(analyze(speech_clip.path)))
+    out = tmp_path / "out.mp4"
+    render(plan, out)
+    check_rendered(out, plan)
+    i, tp = loudness(out)
+    assert i == pytest.approx(-14.0, abs=1.0)
+    assert tp <= -1.0
+    assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]  # no temp file left
+
+
+def test_audio_and_video_stay_in_sync_through_cuts(tmp_path):
+    src = mediagen.sync_clip()
+    a = analyze(src)
+    plan = small(make_plan(a, EditOptions(max_pause=0.5, look=EditOptions().look)))
+    assert len(plan.segments) >= 3  # the long silences between events were cut
+    out = tmp_path / "sync.mp4"
+    render(plan, out)
+    check_rendered(out, plan)
+    luma = np.array([f.image.mean() for f in iter_frames(out, width=64)])
+    fps = 1 / float(plan.timebase)
+    flashes = np.flatnonzero((luma[1:] > 200) & (luma[:-1] < 200)) + 1
+    y = read_audio(out, sample_rate=48000)
+    env = np.convolve(np.abs(y), np.ones(96) / 96, mode="same")
+    on = env > 0.1
+    beeps = np.flatnonzero(on[1:] & ~on[:-1]) + 1
+    assert len(flashes) == len(mediagen.SYNC_EVENTS) == len(beeps)
+    for f, b in zip(flashes / fps, beeps / 48000, strict=True):
+        assert abs(f - b) <= 1 / fps, (f, b)
+
+
+def test_moving_subject_stays_inside_the_crop(tmp_path):
+    src = mediagen.moving_subject_clip()
+    plan = small(make_plan(analyze(src), EditOptions(reframe="crop")))
+    assert plan.reframe.mode == "crop" and len(plan.reframe.keyframes) >= 2
+    out = tmp_path / "crop.mp4"
+    render(plan, out)
+    check_rendered(out, plan)
+    frames = list(iter_frames(out, width=180))
+    for f in frames[15:-15:10]:  # the white square is in view all the way across
+        assert (f.image > 200).mean() > 0.01, f.t
+
+
+def test_hand_edited_plan_renders_what_it_says(speech_clip, tmp_path):
+    plan = small(make_plan(analyze(speech_clip.path)))
+    d = plan.to_dict()
+    d["segments"] = [{"start": 15, "end": 45, "source": "main"},
+                     {"start": 90, "end": 120, "source": "main"}]
+    d["reframe"] = {"mode": "letterbox", "keyframes": [], "zoom": 1.0}
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(d))
+    out = tmp_path / "hand.mp4"
+    r = run_cli("render", str(edited), "-o", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["duration"] == pytest.approx(2.0)
+    check_rendered(out, load_plan(edited))
+    assert probe(out).video.frames == 60
+    # letterbox: black bars above and below a 4:3 picture
+    first = next(iter(iter_frames(out, width=90)))
+    assert first.image[:10].mean() < 20 and first.image[70:90].mean() > 20
+
+
+def test_moviepy_clip_matches_the_fast_render(speech_clip, tmp_path):
+    from creator_tools.edit.moviepy_export import to_moviepy
+
+    plan = small(make_plan(analyze(speech_clip.path)))
+    out = tmp_path / "fast.mp4"
+    render(plan, out)
+    clip = to_moviepy(plan)
+    try:
+        assert clip.size == [plan.output.width, plan.output.height] or tuple(clip.size) == (
+            plan.output.width, plan.output.height)
+        assert clip.duration == pytest.approx(probe(out).duration, abs=1.5 / clip.fps)
+        assert round(clip.duration * clip.fps) == probe(out).video.frames
+        assert clip.get_frame(1.0).shape == (plan.output.height, plan.output.width, 3)
+    finally:
+        clip.close()
+
+
+def test_vertical_and_rotated_sources_are_not_cropped():
+    a = analyze(mediagen.rotated_clip(90))
+    plan = make_plan(a)
+    assert plan.reframe.mode == "none"
+
+
+def test_edit_cli_end_to_end(speech_clip, tmp_path):
+    clip = tmp_path / "my draft.mp4"
+    clip.write_bytes(speech_clip.path.read_bytes())
+    before = hashlib.sha256(clip.read_bytes()).hexdigest()
+    r = run_cli("edit", str(clip), "--json", "--music", "none", "--look", "none")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    out = tmp_path / "my draft.edited.mp4"
+    assert res["output"] == str(out)
+    assert res["removed_seconds"] > 1.0
+    plan = load_plan(tmp_path / "my draft.edited.plan.json")
+    assert plan.output.width == 1080 and plan.output.height == 1920
+    check_rendered(out, plan)
+    assert (tmp_path / "my draft.edited.caption.txt").read_text().strip() == res["caption"]
+    assert hashlib.sha256(clip.read_bytes()).hexdigest() == before
+    r = run_cli("edit", str(clip))
+    assert r.returncode == 3 and "--force" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("edit", str(clip), "-o", str(clip), "--force")
+    assert r.returncode == 3 and "input" in r.stderr
+    assert hashlib.sha256(clip.read_bytes()).hexdigest() == before
+
+
+def test_edit_refuses_audio_only_input(tmp_path):
+    wav = mediagen.speech_clip(video=False).path
+    r = run_cli("edit", str(wav), "-o", str(tmp_path / "x.mp4"), "--music", "none",
+                "--look", "none")
+    assert r.returncode == 3
+    assert_one_clean_error(r.stderr, "no video stream")
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def test_plan_segments_are_frame_exact(speech_clip):
+    plan = make_plan(analyze(speech_clip.path))
+    assert plan.timebase == pytest.approx(1 / 30)
+    for seg in plan.segments:
+        assert isinstance(seg.start, int) and isinstance(seg.end, int)
+    assert plan.output_time(plan.segments[0].start) == 0.0
+    assert plan.output_time(plan.segments[0].start - 1) is None
+    assert isinstance(plan.segments[0], Segment)
