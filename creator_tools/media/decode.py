@@ -158,8 +158,9 @@ class DecodePass:
             w, h = analysis_size(self.info, self.video.width)
             self.size = (w, h)
             graph.append(
-                f"[0:v:0]fps={self.fps:.6f},scale={w}:{h}:flags=area,"
-                f"format={self.video.pix_fmt}[v]"
+                # Scale first: frames the fps filter repeats are then repeated small.
+                f"[0:v:0]scale={w}:{h}:flags=area,format={self.video.pix_fmt},"
+                f"fps={self.fps:.6f}[v]"
             )
             if self.video.frames is not None:
                 maps += ["-frames:v", str(self.video.frames)]
