@@ -239,3 +239,31 @@ def test_plan_segments_are_frame_exact(speech_clip):
     assert plan.output_time(plan.segments[0].start) == 0.0
     assert plan.output_time(plan.segments[0].start - 1) is None
     assert isinstance(plan.segments[0], Segment)
+
+
+def test_hdr_source_is_tone_mapped_to_sdr(tmp_path):
+    hdr = mediagen.simple_clip(
+        "hdr10", size="320x240", audio=False,
+        vcodec=("libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le",
+                "-color_primaries", "bt2020", "-color_trc", "smpte2084",
+                "-colorspace", "bt2020nc", "-x265-params",
+                "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc"))
+    plan = small(make_plan(analyze(hdr)))
+    assert plan.sources[0].hdr and plan.enhance.tonemap
+    out = tmp_path / "sdr.mp4"
+    render(plan, out)
+    check_rendered(out, plan)
+    v = probe(out).video
+    assert (v.bit_depth, v.hdr) == (8, False)
+
+
+def test_each_enhancement_is_switchable(tmp_path):
+    shaky = mediagen.shaky_clip()
+    a = analyze(shaky)
+    assert make_plan(a).enhance.stabilize
+    assert not make_plan(a, EditOptions(stabilize=False)).enhance.stabilize
+    r = run_cli("plan", str(shaky), "--no-stabilize", "--music", "none", "--look", "none")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["enhance"]["stabilize"] is False
+    r = run_cli("plan", str(shaky), "--music", "none", "--look", "none")
+    assert json.loads(r.stdout)["enhance"]["stabilize"] is True

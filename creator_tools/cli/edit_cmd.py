@@ -28,6 +28,11 @@ MusicOpt = Annotated[str, typer.Option("--music",
                                        help="auto, none, a bundled track id or an audio file.")]
 Enhance = Annotated[bool, typer.Option("--enhance/--no-enhance",
                                        help="Exposure, white balance, denoise, stabilization.")]
+Stabilize = Annotated[bool, typer.Option("--stabilize/--no-stabilize",
+                                         help="Stabilize shaky footage (when the analysis "
+                                              "finds shake).")]
+Denoise = Annotated[bool, typer.Option("--denoise/--no-denoise",
+                                       help="Denoise low-light footage (when it is dark).")]
 Voice = Annotated[bool, typer.Option("--voice-cleanup/--no-voice-cleanup",
                                      help="High-pass, noise reduction, gentle compression.")]
 Caption = Annotated[str, typer.Option("--caption", help="What the clip is about (caption text).")]
@@ -44,7 +49,8 @@ def register(app: typer.Typer) -> None:
 
 def _options(a: object, *, platform: str | None, aspect: str, cut: str, max_pause: float,
              reframe: str, look: str, look_strength: float, music: str, enhance: bool,
-             voice_cleanup: bool, caption: str, niche: str | None) -> object:
+             voice_cleanup: bool, caption: str, niche: str | None, stabilize: bool = True,
+             denoise: bool = True) -> object:
     from creator_tools.cli.profile import profile_default
     from creator_tools.edit.choices import resolve_look, resolve_music
     from creator_tools.edit.planner import EditOptions
@@ -62,7 +68,8 @@ def _options(a: object, *, platform: str | None, aspect: str, cut: str, max_paus
                               platform=platform)
     return EditOptions(
         platform=platform, aspect=aspect, cut=cut, max_pause=max_pause, reframe=reframe,
-        enhance=enhance, stabilize=enhance, denoise=enhance, voice_cleanup=voice_cleanup,
+        enhance=enhance, stabilize=enhance and stabilize, denoise=enhance and denoise,
+        voice_cleanup=voice_cleanup,
         look=resolve_look(look, a, strength=look_strength, niche=niche),  # type: ignore[arg-type]
         music=resolve_music(music, a, niche=niche),  # type: ignore[arg-type]
         caption=text, hashtags=tags,
@@ -85,6 +92,7 @@ def plan_command(
     max_pause: MaxPause = 0.6, reframe: ReframeOpt = "auto", look: LookOpt = "auto",
     look_strength: Strength = 0.8, music: MusicOpt = "auto", enhance: Enhance = True,
     voice_cleanup: Voice = True, caption: Caption = "", niche: Niche = None, force: Force = False,
+    stabilize: Stabilize = True, denoise: Denoise = True,
 ) -> int:
     """Analyze a clip and write its edit plan (JSON) without rendering.
 
@@ -95,7 +103,8 @@ def plan_command(
     a = _analyze(clip)
     o = _options(a, platform=platform, aspect=aspect, cut=cut, max_pause=max_pause,
                  reframe=reframe, look=look, look_strength=look_strength, music=music,
-                 enhance=enhance, voice_cleanup=voice_cleanup, caption=caption, niche=niche)
+                 enhance=enhance, voice_cleanup=voice_cleanup, caption=caption, niche=niche,
+                 stabilize=stabilize, denoise=denoise)
     plan = make_plan(a, o)  # type: ignore[arg-type]
     if output is None or str(output) == "-":
         typer.echo(plan.to_json(), nl=False)
@@ -135,6 +144,7 @@ def edit_command(
     max_pause: MaxPause = 0.6, reframe: ReframeOpt = "auto", look: LookOpt = "auto",
     look_strength: Strength = 0.8, music: MusicOpt = "auto", enhance: Enhance = True,
     voice_cleanup: Voice = True, caption: Caption = "", niche: Niche = None, force: Force = False,
+    stabilize: Stabilize = True, denoise: Denoise = True,
     plan_only: Annotated[bool, typer.Option("--plan-only",
                                             help="Write the plan sidecar and stop.")] = False,
     json_out: JsonOut = False,
@@ -159,7 +169,8 @@ def edit_command(
     a = _analyze(clip)
     o = _options(a, platform=platform, aspect=aspect, cut=cut, max_pause=max_pause,
                  reframe=reframe, look=look, look_strength=look_strength, music=music,
-                 enhance=enhance, voice_cleanup=voice_cleanup, caption=caption, niche=niche)
+                 enhance=enhance, voice_cleanup=voice_cleanup, caption=caption, niche=niche,
+                 stabilize=stabilize, denoise=denoise)
     plan = make_plan(a, o)  # type: ignore[arg-type]
     plan.save(plan_path, force=force)
     text = caption_text(plan)
