@@ -195,6 +195,20 @@ class EditPlan:
             acc += seg.end - seg.start
         return None
 
+    def resolve_paths(self, base: Path) -> None:
+        """Make relative media, LUT and music paths relative to ``base`` (the plan's folder)."""
+        from dataclasses import replace
+
+        def fix(p: str) -> str:
+            return p if Path(p).is_absolute() else str(base / p)
+
+        self.sources = [replace(s, path=fix(s.path)) for s in self.sources]
+        if self.look.lut:
+            self.look = replace(self.look, lut=fix(self.look.lut))
+        if self.audio.music:
+            self.audio = replace(self.audio, music=replace(self.audio.music,
+                                                           file=fix(self.audio.music.file)))
+
     # -- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -235,7 +249,10 @@ def load_plan(path: str | Path) -> EditPlan:
     except json.JSONDecodeError as exc:
         raise PlanError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                         path=path) from None
-    return EditPlan.from_dict(data, path=path)
+    plan = EditPlan.from_dict(data, path=path)
+    if str(path) != "-":
+        plan.resolve_paths(Path(path).resolve().parent)
+    return plan
 
 
 class _Loader:

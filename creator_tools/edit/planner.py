@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.analysis.spans import Span
@@ -201,7 +202,8 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
     notes: list[str] = []
     plan = EditPlan(
         timebase=tb,
-        sources=[Source("main", a.media.path, limit, True, a.media.audio is not None, v.hdr)],
+        sources=[Source("main", str(Path(a.media.path).resolve()), limit, True,
+                        a.media.audio is not None, v.hdr)],
         segments=segments,
         output=OutputSpec(width=w, height=h, fps=str(fps), platform=p.name,
                           max_duration=p.max_duration, crf=o.crf, preset=o.preset),
