@@ -116,8 +116,17 @@ def detect_shots(
     dh = np.zeros(n, dtype=np.float32)
     dh[1:] = hist_distance(hist[1:], hist[:-1])
     radius = max(3, round(fps / 2))
-    level_h = _local_level(dh, radius)
-    level_p = _local_level(diff, radius)
+    if decoded is not None and decoded.size == n and not decoded.all():
+        # Typical change among decoded frames only: repeated frames are not "calm".
+        idx = np.flatnonzero(decoded)
+        r = max(3, round(radius * idx.size / n))
+        level_h = np.zeros(n, dtype=np.float64)
+        level_p = np.zeros(n, dtype=np.float64)
+        level_h[idx] = _local_level(dh[idx], r)
+        level_p[idx] = _local_level(diff[idx], r)
+    else:
+        level_h = _local_level(dh, radius)
+        level_p = _local_level(diff, radius)
     candidate = (
         (dh >= s.cut_hist)
         & (dh >= s.cut_ratio * level_h + 0.02)

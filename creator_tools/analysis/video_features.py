@@ -72,6 +72,26 @@ class VideoFeatures:
         return self.n_frames / self.fps if self.fps else 0.0
 
 
+class _Rows:
+    """A growable 2-D array: rows appended one at a time, no Python object per row."""
+
+    def __init__(self, width: int, dtype: type) -> None:
+        self._buf = np.zeros((1024, width), dtype=dtype)
+        self.n = 0
+
+    def append(self, row: object) -> None:
+        if self.n == self._buf.shape[0]:
+            self._buf = np.concatenate([self._buf, np.zeros_like(self._buf)])
+        self._buf[self.n] = row
+        self.n += 1
+
+    def last(self) -> np.ndarray:
+        return self._buf[self.n - 1]
+
+    def array(self, dtype: type = np.float32) -> np.ndarray:
+        return self._buf[: self.n].astype(dtype)
+
+
 class VideoFeatureExtractor:
     """Feed RGB frames (H, W, 3) uint8 in order with :meth:`push`; :meth:`finish` returns features.
 
@@ -102,17 +122,18 @@ class VideoFeatureExtractor:
             path = cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml"
             cascade = cv2.CascadeClassifier(path)
             self._faces = None if cascade.empty() else cascade
-        self._hists: list[np.ndarray] = []
-        self._diff: list[float] = []
-        self._luma: list[float] = []
-        self._shift: list[tuple[float, float]] = []
+        # Per-frame rows, compact: float16 histograms, uint8 block colours.
+        self._hists = _Rows(int(np.prod(HIST_BINS)), np.float16)
+        self._blocks = _Rows(96, np.uint8)
+        self._diff = _Rows(1, np.float32)
+        self._luma = _Rows(1, np.float32)
+        self._shift = _Rows(2, np.float32)
+        self._decoded = _Rows(1, np.bool_)
         self._prev_thumb: np.ndarray | None = None
         self._prev_gray: np.ndarray | None = None
         self._prev_small: np.ndarray | None = None
         self._prev_rgb: np.ndarray | None = None
         self._prev_half: np.ndarray | None = None
-        self._decoded: list[bool] = []
-        self._blocks: list[np.ndarray] = []
         self._window: np.ndarray | None = None
         self._motion_acc: np.ndarray | None = None
         self.color: list[ColorSample] = []
@@ -128,10 +149,10 @@ class VideoFeatureExtractor:
         if self._prev_rgb is not None and np.array_equal(rgb, self._prev_rgb):
             # Not decoded (a skipped non-reference frame): it repeats the previous one.
             self._decoded.append(False)
-            self._hists.append(self._hists[-1])
-            self._blocks.append(self._blocks[-1])
+            self._hists.append(self._hists.last())
+            self._blocks.append(self._blocks.last())
             self._diff.append(0.0)
-            self._luma.append(self._luma[-1])
+            self._luma.append(self._luma.last())
             self._shift.append((0.0, 0.0))
             self._sample(index, t, rgb)
             return
@@ -140,7 +161,7 @@ class VideoFeatureExtractor:
         thumb = thumbnail(rgb)
         self._hists.append(frame_histogram(thumb))
         blocks = cv2.resize(thumb, (8, 4), interpolation=cv2.INTER_AREA)
-        self._blocks.append(blocks.reshape(-1).astype(np.float32) / 255.0)
+        self._blocks.append(blocks.reshape(-1))
         rgb16 = thumb.astype(np.int16)
         if self._prev_thumb is None:
             self._diff.append(0.0)
@@ -215,16 +236,16 @@ class VideoFeatureExtractor:
 
     def finish(self) -> VideoFeatures:
         """The gathered features."""
-        n = len(self._diff)
+        n = self._diff.n
         return VideoFeatures(
             fps=self.fps,
             size=self.size,
-            hist=np.array(self._hists, dtype=np.float32).reshape(n, -1),
-            diff=np.array(self._diff, dtype=np.float32),
-            luma=np.array(self._luma, dtype=np.float32),
-            shift=np.array(self._shift, dtype=np.float32).reshape(n, 2),
-            decoded=np.array(self._decoded, dtype=bool),
-            blocks=np.array(self._blocks, dtype=np.float32).reshape(n, -1),
+            hist=self._hists.array(),
+            diff=self._diff.array().reshape(n),
+            luma=self._luma.array().reshape(n),
+            shift=self._shift.array().reshape(n, 2),
+            decoded=self._decoded.array(bool).reshape(n),
+            blocks=self._blocks.array() / 255.0,
             color=self.color,
             subjects=self.subjects,
             faces_checked=self.faces_checked,

@@ -177,7 +177,7 @@ class DecodePass:
             maps += ["-map", "[a]", "-f", "f32le", f"pipe:{audio_fd}"]
         pre: list[str] = []
         if self.video is not None and self.video.skim:
-            pre += ["-skip_frame", "noref", "-skip_loop_filter", "all", "-flags2", "+fast"]
+            pre += ["-skip_frame", "bidir", "-skip_loop_filter", "all", "-flags2", "+fast"]
         if self.video is not None and self.video.start:
             pre += ["-ss", f"{self.video.start:.6f}"]
         return [
