@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +104,18 @@ def energy_value(value: object) -> float | None:
     return None
 
 
+@contextlib.contextmanager
+def using_index(index: object | None) -> Iterator[object]:
+    """``index`` itself, or the default trend index opened (and closed) for the block."""
+    if index is not None:
+        yield index
+        return
+    from creator_tools.trends.store import TrendIndex
+
+    with TrendIndex() as idx:
+        yield idx
+
+
 def in_region(items: list, region: str | None) -> list:
     """Items that apply in ``region``: its own rows and the global ones, one row per item (the
     regional row wins). ``None``: every item once, the global row first."""
@@ -118,28 +132,21 @@ def in_region(items: list, region: str | None) -> list:
 
 def index_sounds(index: object | None, *, region: str | None = None) -> list[TrackInfo]:
     """Sounds of the trend index (``None``: the default index), with rank and momentum."""
-    from creator_tools.trends.store import TrendIndex
-
-    own = index is None
-    idx = TrendIndex() if own else index
-    try:
-        items = in_region(idx.current("sounds"), region)  # type: ignore[union-attr]
-    finally:
-        if own:
-            idx.close()  # type: ignore[union-attr]
-    out = []
-    for it in items:
-        f = it.fields
-        local = f.get("local_file")
-        path = idx.asset_path(local) if local else None  # type: ignore[union-attr]
-        out.append(TrackInfo(
-            id=it.item, title=f.get("title") or it.item, artist=f.get("artist") or "",
-            duration=f.get("duration"), bpm=f.get("bpm"), mood=f.get("mood") or "",
-            energy=energy_value(f.get("energy")), genre=f.get("genre") or "",
-            niches=tuple(it.niches), file=path if path and path.is_file() else None,
-            loopable=False, rank=f.get("rank"),
-            rank_change=it.momentum.rank_change if it.momentum else None))
-    return out
+    with using_index(index) as idx:
+        items = in_region(idx.current("sounds"), region)  # type: ignore[attr-defined]
+        out = []
+        for it in items:
+            f = it.fields
+            local = f.get("local_file")
+            path = idx.asset_path(local) if local else None  # type: ignore[attr-defined]
+            out.append(TrackInfo(
+                id=it.item, title=f.get("title") or it.item, artist=f.get("artist") or "",
+                duration=f.get("duration"), bpm=f.get("bpm"), mood=f.get("mood") or "",
+                energy=energy_value(f.get("energy")), genre=f.get("genre") or "",
+                niches=tuple(it.niches), file=path if path and path.is_file() else None,
+                loopable=False, rank=f.get("rank"),
+                rank_change=it.momentum.rank_change if it.momentum else None))
+        return out
 
 
 def local_tracks(index: object | None = None) -> dict[str, TrackInfo]:

@@ -34,20 +34,16 @@ def suggest(a: Analysis, *, caption: str = "", niche: str | None = None,
 
     ``index`` is a :class:`~creator_tools.trends.store.TrendIndex` (``None``: the default).
     """
-    from creator_tools.trends.store import TrendIndex
+    from creator_tools.suggest.catalog import using_index
 
-    own = index is None
-    idx = TrendIndex() if own else index
-    try:
-        looks_rank = {it.item: it.fields["rank"] for it in idx.current("looks")  # type: ignore[union-attr]
+    with using_index(index) as idx:
+        looks_rank = {it.item: it.fields["rank"]
+                      for it in idx.current("looks")  # type: ignore[attr-defined]
                       if it.fields.get("rank")}
         tags = suggest_hashtags(a, caption=caption, niche=niche, region=region,
                                 transcript=transcript, top=top, platform=platform, index=idx)
         music = suggest_music(a, niche=niche, region=region, top=top, index=idx)
         looks = suggest_looks(a, niche=niche, top=min(top, 3), trend_rank=looks_rank)
-        stale = idx.stale_warning()  # type: ignore[union-attr]
-    finally:
-        if own:
-            idx.close()  # type: ignore[union-attr]
+        stale = idx.stale_warning()  # type: ignore[attr-defined]
     line = " ".join(x for x in (caption.strip(), " ".join(t.tag for t in tags)) if x)
     return Suggestions(music, looks, tags, line, [stale] if stale else [])

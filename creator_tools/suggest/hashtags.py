@@ -191,16 +191,10 @@ def suggest_hashtags(a: Analysis | None, *, caption: str = "", niche: str | None
                      platform: str = "tiktok", index: object | None = None
                      ) -> list[TagSuggestion]:
     """Hashtags for a clip from the trend index (``None``: the default index)."""
-    from creator_tools.suggest.catalog import in_region
-    from creator_tools.trends.store import TrendIndex
+    from creator_tools.suggest.catalog import in_region, using_index
 
-    own = index is None
-    idx = TrendIndex() if own else index
-    try:
-        items = in_region(idx.current("hashtags"), region)  # type: ignore[union-attr]
-    finally:
-        if own:
-            idx.close()  # type: ignore[union-attr]
+    with using_index(index) as idx:
+        items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
     query = clip_words(a, caption=caption, niche=niche, transcript=transcript,
                        path=a.media.path if a is not None else None)
     return rank_tags(tag_docs(items), query, niche=niche, top=top, platform=platform)
