@@ -1,0 +1,417 @@
+"""Speed and memory benchmark for ``creator edit`` against a bare ffmpeg transcode.
+
+Times, on a 60 s 1920x1080 30 fps H.264 + AAC clip with hard cuts and speech-like audio (the
+clip of ``bench_analyze.py``):
+
+* ``creator edit clip`` with the default options (music auto, look auto; analysis included,
+  nothing cached, the default profile);
+* ``creator edit clip --music none --look none``;
+* ``creator render PLAN``: the render alone, from the plan sidecar of the edit row;
+* a bare transcode to the same output format: ``ffmpeg -i clip -vf crop=ih*9/16:ih,
+  scale=1080:1920`` with the x264 preset and CRF of ``creator edit``'s default, AAC;
+
+and prints wall time, CPU time and peak RSS of each, every output probed, with the ratios the
+goals are stated in. ``--long`` adds a 5 min clip (edit + bare) for peak memory vs clip length.
+
+Run: ``.venv/bin/python benchmarks/bench_edit.py [--quick] [--long] [--repeat N]``.
+Clip generation, process timing and the table come from ``bench_analyze.py``; the last result
+is written to ``benchmarks/.work/last_edit.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_analyze import (
+    FPS,
+    HERE,
+    SIZE,
+    WORK,
+    Row,
+    ffmpeg_path,
+    fmt_ratio,
+    loadavg,
+    make_clip,
+    make_long_clip,
+    measure,
+    print_table,
+    ratio,
+)
+
+RESULT_JSON = WORK / "last_edit.json"
+
+#: Goals from the product issue.
+GOAL_WALL_VS_BARE = 1.2
+GOAL_RSS_5MIN_VS_60S = 1.25
+#: "A quality a creator accepts": x264 preset veryfast or slower, CRF at most this.
+MAX_CRF = 23
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                "slower", "veryslow", "placebo")
+FASTEST_ACCEPTED_PRESET = "veryfast"
+
+#: The reframing of the bare transcode: a centred 9:16 window, scaled to 1080x1920.
+BARE_VF = "crop=ih*9/16:ih,scale=1080:1920"
+OUT_W, OUT_H = 1080, 1920
+#: Stands for the output file in a row's command; each run writes a fresh one.
+OUT = "{out}"
+
+
+# ---------------------------------------------------------------------------------------
+# Defaults of `creator edit`, read from the code
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Encode:
+    preset: str
+    crf: int
+    audio_bitrate: str
+    where: str
+    note: str = ""
+
+
+def default_encode() -> Encode:
+    """The x264 preset, CRF and AAC bitrate of ``creator edit``'s default output.
+
+    ``OutputSpec`` (the plan's output section) holds the defaults; the planner fills the
+    preset and CRF from ``EditOptions``, so when the two disagree that one wins, with a note.
+    """
+    from creator_tools.edit.plan import OutputSpec
+    from creator_tools.edit.planner import EditOptions
+
+    spec, opts = OutputSpec(), EditOptions()
+    note = ""
+    preset, crf = spec.preset, spec.crf
+    if (opts.preset, opts.crf) != (spec.preset, spec.crf):
+        note = (f"OutputSpec says {spec.preset}/crf {spec.crf}, EditOptions (what the planner "
+                f"uses) {opts.preset}/crf {opts.crf}: using the latter")
+        preset, crf = opts.preset, opts.crf
+    return Encode(preset, crf, spec.audio_bitrate,
+                  "creator_tools/edit/plan.py OutputSpec (+ planner.EditOptions)", note)
+
+
+def quality_ok(enc: Encode) -> bool:
+    """Preset ``veryfast`` or slower and CRF at most :data:`MAX_CRF`."""
+    if enc.preset not in X264_PRESETS:
+        return False
+    slow_enough = X264_PRESETS.index(enc.preset) >= X264_PRESETS.index(FASTEST_ACCEPTED_PRESET)
+    return slow_enough and enc.crf <= MAX_CRF
+
+
+# ---------------------------------------------------------------------------------------
+# Rows
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class EditRow(Row):
+    """A :class:`Row` whose command writes a video (``{out}`` in ``cmd``), probed after each run."""
+
+    creator: bool = False  # fresh CREATOR_CACHE_DIR, CREATOR_INDEX and CREATOR_CONFIG per run
+    json_out: bool = False  # the command prints a JSON result on stdout
+    keep_plan: Path | None = None  # copy the run's plan sidecar here (for the render row)
+    outputs: list[dict] = field(default_factory=list)
+
+    def output(self) -> dict | None:
+        return self.outputs[-1] if self.outputs else None
+
+
+def creator_exe() -> str:
+    return str(Path(sys.executable).with_name("creator"))
+
+
+def edit_cmd(clip: Path, *extra: str) -> list[str]:
+    return [creator_exe(), "--quiet", "edit", str(clip), "-o", OUT, "--force", "--json", *extra]
+
+
+def render_cmd(plan: Path) -> list[str]:
+    return [creator_exe(), "--quiet", "render", str(plan), "-o", OUT, "--force", "--json"]
+
+
+def bare_cmd(ff: str, clip: Path, enc: Encode) -> list[str]:
+    return [ff, "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+            "-i", str(clip), "-vf", BARE_VF,
+            "-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf), "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", enc.audio_bitrate, "-movflags", "+faststart", OUT]
+
+
+def plan_sidecar(video: Path) -> Path:
+    """``NAME.plan.json`` beside ``NAME.mp4`` (as ``creator edit`` writes it)."""
+    from creator_tools.edit.sidecars import sidecar_paths
+
+    return sidecar_paths(video)[0]
+
+
+def check_output(path: Path, stdout: str, row: EditRow) -> tuple[dict, str]:
+    """Probe ``path``; return its facts and a reason to fail the row ("" when fine)."""
+    from creator_tools.media.probe import probe
+
+    if not path.is_file():
+        return {}, f"no output file ({path.name} missing)"
+    facts: dict = {"size_mb": round(path.stat().st_size / 2**20, 2)}
+    try:
+        info = probe(path)
+    except Exception as exc:  # any probe failure fails the row
+        return facts, f"output does not probe: {exc}"
+    v = info.video
+    facts.update(duration_s=round(info.duration, 3), has_audio=info.audio is not None)
+    if v is not None:
+        facts.update(width=v.display_width, height=v.display_height, fps=round(v.fps, 3),
+                     frames=v.frames, codec=v.codec, pix_fmt=v.pix_fmt)
+    if row.json_out:
+        try:
+            facts["json"] = json.loads(stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return facts, f"no JSON result on stdout: {stdout[-300:]!r}"
+    if v is None:
+        return facts, "output has no video stream"
+    if (v.display_width, v.display_height) != (OUT_W, OUT_H):
+        return facts, f"output is {v.display_width}x{v.display_height}, not {OUT_W}x{OUT_H}"
+    if info.duration < 1.0 or not v.frames:
+        return facts, f"output is empty ({info.duration:.2f} s, {v.frames} frames)"
+    if info.audio is None:
+        return facts, "output has no audio stream"
+    said = facts.get("json", {}).get("duration")
+    if said is not None and abs(float(said) - info.duration) > 0.25:
+        facts["warning"] = f"JSON says {said} s, the file is {info.duration:.3f} s"
+    return facts, ""
+
+
+def run_once(row: EditRow, i: int, n: int) -> None:
+    """Time ``row`` once more, unless it already failed; probe its output."""
+    if row.error or row.skipped:
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="edit-run-", dir=WORK) as tmp:
+        out = Path(tmp) / "out.mp4"
+        cmd = [str(out) if a == OUT else a for a in row.cmd]
+        env = None
+        if row.creator:
+            env = dict(os.environ, CREATOR_CACHE_DIR=str(Path(tmp) / "cache"),
+                       CREATOR_INDEX=str(Path(tmp) / "trends.sqlite"),
+                       CREATOR_CONFIG=str(Path(tmp) / "config.toml"))
+        stdout_path = Path(tmp) / "stdout.txt"
+        try:
+            run, tail = measure(cmd, env=env, cwd=tmp, stdout_path=str(stdout_path))
+        except OSError as exc:
+            row.error = f"could not start: {exc}"
+            return
+        if run.rc != 0:
+            lines = tail.strip().splitlines()[-15:]
+            row.error = f"exit {run.rc}; stderr tail:\n    " + "\n    ".join(lines)
+            print(f"  {row.label} run {i + 1}/{n}: FAILED (exit {run.rc})", file=sys.stderr)
+            return
+        stdout = stdout_path.read_text(errors="replace")
+        facts, why = check_output(out, stdout, row)
+        if why:
+            row.error = why
+            print(f"  {row.label} run {i + 1}/{n}: FAILED ({why})", file=sys.stderr)
+            return
+        if row.keep_plan is not None and plan_sidecar(out).is_file():
+            shutil.copyfile(plan_sidecar(out), row.keep_plan)
+    row.runs.append(run)
+    row.outputs.append(facts)
+    print(f"  {row.label} run {i + 1}/{n}: wall {run.wall_s:.2f} s, cpu {run.cpu_s:.2f} s, "
+          f"rss {run.maxrss_mb:.0f} MB, tree {run.tree_rss_mb:.0f} MB; output "
+          f"{facts['duration_s']:.2f} s", file=sys.stderr, flush=True)
+
+
+def warm_page_cache(path: Path) -> None:
+    """Read ``path`` once so that the first timed row does not pay for a cold disk."""
+    with open(path, "rb") as f:
+        while f.read(8 << 20):
+            pass
+
+
+# ---------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------
+
+def print_outputs(rows: list[EditRow]) -> None:
+    head = (f"{'output of':32} {'dur s':>7} {'size':>9} {'fps':>6} {'frames':>6} {'MB':>7} "
+            f"{'removed s':>9}")
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        o = row.output()
+        if row.skipped or not row.ok or o is None:
+            print(f"{row.label:32} {'-':>7}")
+            continue
+        removed = o.get("json", {}).get("removed_seconds")
+        print(f"{row.label:32} {o['duration_s']:7.2f} {o['width']:>4}x{o['height']:<4} "
+              f"{o['fps']:6.2f} {o['frames']:6d} {o['size_mb']:7.1f} "
+              f"{'' if removed is None else f'{removed:.2f}':>9}")
+        if o.get("warning"):
+            print(f"{'':32} WARNING: {o['warning']}")
+
+
+def plan_encode(plan: Path) -> dict | None:
+    """The output section of a plan file, or None."""
+    try:
+        return json.loads(plan.read_text()).get("output")
+    except (OSError, ValueError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="a 15 s clip and one run each: checks the plumbing, not the goals")
+    ap.add_argument("--long", action="store_true",
+                    help="also edit and transcode a 5 min clip, for peak memory vs clip length")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per command on the short clip, best wall kept (default 1)")
+    ns = ap.parse_args(argv)
+    repeat = max(1, ns.repeat)
+    duration = 15.0 if ns.quick else 60.0
+
+    ff = ffmpeg_path()
+    enc = default_encode()
+    clip = make_clip(duration)
+    long_clip = make_long_clip(clip, 5) if ns.long else None
+
+    label_clip = f"{duration:g}s"
+    plan_copy = WORK / f"edit-{clip.stem}.plan.json"
+    plan_copy.unlink(missing_ok=True)
+    rows: dict[str, EditRow] = {
+        "edit": EditRow("edit", f"creator edit ({label_clip})", edit_cmd(clip), clip.name,
+                        creator=True, json_out=True, keep_plan=plan_copy),
+        "edit_plain": EditRow("edit_plain", f"edit --music/--look none ({label_clip})",
+                              edit_cmd(clip, "--music", "none", "--look", "none"), clip.name,
+                              creator=True, json_out=True),
+        "render": EditRow("render", f"creator render PLAN ({label_clip})",
+                          render_cmd(plan_copy), clip.name, creator=True, json_out=True),
+        "bare": EditRow("bare", f"bare ffmpeg transcode ({label_clip})",
+                        bare_cmd(ff, clip, enc), clip.name),
+    }
+    if long_clip is not None:
+        rows["edit_long"] = EditRow("edit_long", "creator edit (5 min)", edit_cmd(long_clip),
+                                    long_clip.name, creator=True, json_out=True, repeat=1)
+        rows["bare_long"] = EditRow("bare_long", "bare ffmpeg transcode (5 min)",
+                                    bare_cmd(ff, long_clip, enc), long_clip.name, repeat=1)
+
+    for row in rows.values():
+        print(f"{row.key}: {shlex.join(row.cmd)}", file=sys.stderr)
+    for path in (clip, long_clip):
+        if path is not None:
+            warm_page_cache(path)
+    # Round-robin: run 1 of every row, then run 2..., so that a burst of load from elsewhere
+    # does not land on one row's runs only. The render row follows the edit row, whose plan
+    # sidecar it renders.
+    load_before = loadavg()
+    for i in range(repeat):
+        for row in rows.values():
+            n = row.repeat or repeat
+            if i >= n:
+                continue
+            if row.key == "render" and not plan_copy.is_file() and not row.runs:
+                row.skipped = "no plan: the edit row failed or wrote no plan sidecar"
+            run_once(row, i, n)
+    load_after = loadavg()
+
+    print()
+    print(f"clip: {clip.name} ({label_clip}, {SIZE} {FPS} fps H.264 veryfast crf 23 + AAC, "
+          f"{clip.stat().st_size / 2**20:.1f} MB); machine: {os.cpu_count()} cores, "
+          f"{platform.python_version()}; ffmpeg: {ff}")
+    print(f"default encode ({enc.where}): x264 preset {enc.preset}, crf {enc.crf}, "
+          f"AAC {enc.audio_bitrate}: "
+          + ("PASS" if quality_ok(enc) else "FAIL")
+          + f" (goal: preset {FASTEST_ACCEPTED_PRESET} or slower, crf <= {MAX_CRF})")
+    if enc.note:
+        print(f"  note: {enc.note}")
+    used = plan_encode(plan_copy)
+    if used is not None:
+        got = (used.get("preset"), used.get("crf"), used.get("audio_bitrate"))
+        if got != (enc.preset, enc.crf, enc.audio_bitrate):
+            print(f"  WARNING: the edit's plan encodes with {got}, not "
+                  f"{(enc.preset, enc.crf, enc.audio_bitrate)}: the bare row is not like-for-like")
+    print(f"load average (1 min) before: {load_before:.2f}, after: {load_after:.2f}")
+    if max(load_before, load_after) > 0.7:
+        print("WARNING: the machine was busy with other work; wall times are inflated")
+    print()
+    print_table(list(rows.values()), repeat)
+    print()
+    print_outputs(list(rows.values()))
+    print()
+
+    edit, render, bare = rows["edit"], rows["render"], rows["bare"]
+    ratios: dict[str, float | None] = {
+        "edit_wall_vs_bare": ratio(edit, bare, "wall_s"),
+        "edit_plain_wall_vs_bare": ratio(rows["edit_plain"], bare, "wall_s"),
+        "render_wall_vs_bare": ratio(render, bare, "wall_s"),
+        "edit_cpu_vs_bare": ratio(edit, bare, "cpu_s"),
+    }
+    print(f"edit wall / bare transcode wall        : "
+          f"{fmt_ratio(ratios['edit_wall_vs_bare'], GOAL_WALL_VS_BARE)}")
+    print(f"edit (music/look none) wall / bare wall: "
+          f"{fmt_ratio(ratios['edit_plain_wall_vs_bare'])}")
+    print(f"render only wall / bare wall           : {fmt_ratio(ratios['render_wall_vs_bare'])}")
+    print(f"edit CPU / bare transcode CPU          : {fmt_ratio(ratios['edit_cpu_vs_bare'])}")
+    ratios["render_cpu_vs_bare"] = ratio(render, bare, "cpu_s")
+    print(f"render only CPU / bare CPU             : {fmt_ratio(ratios['render_cpu_vs_bare'])}")
+    analysis: dict[str, float] | None = None
+    if edit.ok and render.ok:
+        e, r = edit.best(), render.best()
+        analysis = {"wall_s": e["wall_s"] - r["wall_s"], "cpu_s": e["cpu_s"] - r["cpu_s"]}
+        print(f"edit - render (analysis, plan, start-up): wall {analysis['wall_s']:.2f} s, "
+              f"CPU {analysis['cpu_s']:.2f} s")
+    if long_clip is not None:
+        el, bl = rows["edit_long"], rows["bare_long"]
+        ratios["edit_rss_5min_vs_60s"] = ratio(el, edit, "maxrss_mb")
+        ratios["edit_tree_rss_5min_vs_60s"] = ratio(el, edit, "tree_rss_mb")
+        ratios["bare_rss_5min_vs_60s"] = ratio(bl, bare, "maxrss_mb")
+        ratios["edit_long_wall_vs_bare_long"] = ratio(el, bl, "wall_s")
+        print(f"edit peak RSS 5 min / 60 s             : "
+              f"{fmt_ratio(ratios['edit_rss_5min_vs_60s'], GOAL_RSS_5MIN_VS_60S)}")
+        print(f"edit peak tree RSS 5 min / 60 s        : "
+              f"{fmt_ratio(ratios['edit_tree_rss_5min_vs_60s'], GOAL_RSS_5MIN_VS_60S)}")
+        print(f"bare peak RSS 5 min / 60 s             : "
+              f"{fmt_ratio(ratios['bare_rss_5min_vs_60s'])}")
+        print(f"edit wall / bare wall, 5 min           : "
+              f"{fmt_ratio(ratios['edit_long_wall_vs_bare_long'])}")
+    if ns.quick:
+        print("(--quick: 15 s clip, single runs; the ratios are indicative only)")
+    failed = [r.label for r in rows.values() if not r.ok]
+    if failed:
+        print(f"FAILED or skipped rows: {', '.join(failed)}")
+
+    result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "clip": clip.name,
+        "clip_s": duration,
+        "long_clip": long_clip.name if long_clip else None,
+        "repeat": repeat,
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "cpus": os.cpu_count(),
+        "ffmpeg": ff,
+        "encode": asdict(enc),
+        "encode_quality_ok": quality_ok(enc),
+        "goals": {"edit_wall_vs_bare": GOAL_WALL_VS_BARE,
+                  "edit_rss_5min_vs_60s": GOAL_RSS_5MIN_VS_60S,
+                  "preset": f"{FASTEST_ACCEPTED_PRESET} or slower", "max_crf": MAX_CRF},
+        "rows": {k: {"label": r.label, "cmd": r.cmd, "clip": r.clip, "ok": r.ok,
+                     "error": r.error, "skipped": r.skipped, "best": r.best() if r.ok else None,
+                     "runs": [asdict(x) for x in r.runs], "outputs": r.outputs}
+                 for k, r in rows.items()},
+        "ratios": ratios,
+        "edit_minus_render": analysis,
+    }
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULT_JSON.write_text(json.dumps(result, indent=1))
+    print(f"\nwritten: {RESULT_JSON.relative_to(HERE.parent)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
