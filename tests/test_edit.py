@@ -267,3 +267,20 @@ def test_each_enhancement_is_switchable(tmp_path):
     assert json.loads(r.stdout)["enhance"]["stabilize"] is False
     r = run_cli("plan", str(shaky), "--music", "none", "--look", "none")
     assert json.loads(r.stdout)["enhance"]["stabilize"] is True
+
+
+def test_hostile_file_names_edit_end_to_end(tmp_path):
+    src = mediagen.simple_clip("plain", size="640x360", fps=25, duration=2.0)
+    folder = tmp_path / "drafts: 'week 1' [final], 100%"
+    folder.mkdir()
+    clip = folder / "-my clip: \"take, 2\" [b] ü 50%.mp4"
+    clip.write_bytes(src.read_bytes())
+    r = run_cli("edit", str(clip), "--music", "none", "--look", "warm", "--json")
+    assert r.returncode == 0, r.stderr
+    out = Path(json.loads(r.stdout)["output"])
+    assert out.name == "-my clip: \"take, 2\" [b] ü 50%.edited.mp4"
+    info = probe(out)
+    assert info.video.width == 1080 and info.duration == pytest.approx(2.0, abs=0.05)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([
+        clip.name, out.name, "-my clip: \"take, 2\" [b] ü 50%.edited.plan.json",
+        "-my clip: \"take, 2\" [b] ü 50%.edited.caption.txt"])

@@ -193,7 +193,7 @@ class VideoFeatureExtractor:
         if self._window is None:
             self._window = self._cv2.createHanningWindow(gray.shape[::-1], self._cv2.CV_32F)
         (dx, dy), response = self._cv2.phaseCorrelate(prev, gray, self._window)
-        if response < 0.05:  # no reliable match (cut, blur): no motion estimate
+        if response < 0.15:  # no reliable match (cut, blur, texture): no motion estimate
             return (0.0, 0.0)
         return (dx / gray.shape[1], dy / gray.shape[0])
 

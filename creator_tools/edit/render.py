@@ -109,9 +109,11 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
     if e.tonemap or src.hdr:
         chain += ["zscale=t=linear:npl=100", "format=gbrpf32le", "zscale=p=bt709",
                   "tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv", "format=yuv420p"]
-    if e.stabilize:
-        chain.append("deshake=rx=32:ry=32")
     mode = plan.reframe.mode
+    # Stabilization is the costliest filter: on a crop it runs on the crop's pixels only.
+    stabilize = ["deshake=rx=24:ry=24:edge=mirror"] if e.stabilize else []
+    if mode != "crop":
+        chain += stabilize
     W, H = out.width, out.height
     # Grading runs where the picture has the fewest pixels: on the crop before upscaling, on
     # the scaled picture before padding, on the source before the fill composition.
@@ -125,6 +127,7 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         x = piecewise_expr(output_path_points(plan, "x"), sw, -cw / 2, 0, sw - cw)
         y = piecewise_expr(output_path_points(plan, "y"), sh, -ch / 2, 0, sh - ch)
         chain.append(f"crop=w={cw}:h={ch}:x='{x}':y='{y}':exact=1")
+        chain += stabilize
         if e.denoise > 0:
             chain.append(_denoise(e.denoise))
         chain += grade
@@ -205,7 +208,7 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
         "-t", f"{total:.6f}",
         "-movflags", "+faststart", "-map_metadata", "-1", "-map_chapters", "-1",
-        "-progress", "pipe:1", "-f", "mp4", str(output),
+        "-progress", "pipe:1", "-f", "mp4", input_path_arg(output),
     ]
 
 

@@ -32,6 +32,8 @@ _LOG_LINE = re.compile(r"^(?:\[(?P<ctx>[^\]]+ @ 0x[0-9a-f]+)\] )?\[(?P<level>\w+
 _I_RE = re.compile(r"^\s*I:\s+(-?[\d.]+|-?inf)\s+LUFS")
 _LRA_RE = re.compile(r"^\s*LRA:\s+(-?[\d.]+|-?inf)\s+LU\b")
 _PEAK_RE = re.compile(r"^\s*Peak:\s+(-?[\d.]+|-?inf)\s+dBFS")
+#: Decoder complaints that skipping B-frames causes by itself (reference bookkeeping).
+_SKIM_NOISE = re.compile(r"mmco|reference|ref pic|co located POCs", re.IGNORECASE)
 
 
 class Frame(NamedTuple):
@@ -147,6 +149,7 @@ class DecodePass:
         self._threads: list[threading.Thread] = []
         self._log: deque[str] = deque(maxlen=400)
         self._audio_error: BaseException | None = None
+        self._skimming = bool(self.video and self.video.skim)
 
     # -- command -------------------------------------------------------------------------
     def _command(self, audio_fd: int | None) -> list[str]:
@@ -321,6 +324,8 @@ class DecodePass:
             m = _LOG_LINE.match(line)
             if m and m["level"] in ("error", "fatal", "panic"):
                 msg = m["msg"].strip()
+                if self._skimming and _SKIM_NOISE.search(msg):
+                    continue  # a consequence of skipping frames on purpose, not damage
                 if msg and len(self.report.problems) < 50:
                     self.report.problems.append(msg)
 

@@ -100,7 +100,7 @@ def base_args() -> list[str]:
 
 
 def input_path_arg(path: str | Path) -> str:
-    """Spell ``path`` so ffmpeg reads it as a plain file.
+    """Spell ``path`` so ffmpeg reads (or writes) it as a plain file.
 
     Names that start with ``-`` or contain ``:`` would otherwise be taken for an option or a
     protocol (``a:b.mp4``); the ``file:`` protocol prefix makes every name literal.
