@@ -223,6 +223,8 @@ def _grade(plan: EditPlan, workdir: Path) -> list[str]:
     if plan.look.lut and plan.look.strength > 0:
         lut = _prepared_lut(plan.look.lut, plan.look.strength, workdir)
         out.append(f"lut3d=file={_escape_value(str(lut))}:interp=tetrahedral")
+        # Back to 4:2:0 while the picture is small: scaling and encoding stay in YUV.
+        out.append("format=yuv420p")
     return out
 
 
