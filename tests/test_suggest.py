@@ -152,3 +152,12 @@ def test_music_add_and_list(tmp_path):
     assert "my-beat" in ids and "pop-sunny-side" in ids
     bad = run_cli("music", "add", str(mediagen.not_media_file()))
     assert bad.returncode == 3 and "Traceback" not in bad.stderr
+
+
+def test_no_caption_no_niche_gives_broad_tags_only(speech_clip):
+    a = analyze(speech_clip.path)
+    from creator_tools.suggest.hashtags import suggest_hashtags
+
+    tags = suggest_hashtags(a, top=4)
+    assert [t.tag for t in tags] == ["#fyp", "#foryou", "#foryoupage", "#viral"]
+    assert {t.kind for t in tags} == {"broad"}

@@ -23,6 +23,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "my", "your", "with",
          "i", "me", "we", "you", "it", "is", "this", "that", "at", "as", "be", "new", "edited",
          "draft", "final", "clip", "video", "mp4", "mov", "img", "vid", "copy"}
+#: Discovery tags in the order creators reach for them (format tags such as #duet come last).
+_BROAD_ORDER = ["#fyp", "#foryou", "#foryoupage", "#viral", "#explore", "#trending"]
 #: Tags a platform expects in the broad slot.
 PLATFORM_BROAD = {"tiktok": "#fyp", "reels": "#reels", "shorts": "#shorts"}
 
@@ -197,7 +199,21 @@ def suggest_hashtags(a: Analysis | None, *, caption: str = "", niche: str | None
         items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
     query = clip_words(a, caption=caption, niche=niche, transcript=transcript,
                        path=a.media.path if a is not None else None)
-    return rank_tags(tag_docs(items), query, niche=niche, top=top, platform=platform)
+    docs = tag_docs(items)
+    if not (words(caption) or niche or words(transcript)):
+        # Nothing says what the clip is about: broad discovery tags only, not guesses.
+        return broad_tags(docs, top=top, platform=platform)
+    return rank_tags(docs, query, niche=niche, top=top, platform=platform)
+
+
+def broad_tags(docs: list[TagDoc], *, top: int, platform: str = "tiktok") -> list[TagSuggestion]:
+    """The platform's discovery tag first, then other broad tags in index order."""
+    order = [PLATFORM_BROAD.get(platform, "#fyp"), *_BROAD_ORDER]
+    broad = sorted((d for d in docs if d.kind == "broad"),
+                   key=lambda d: (order.index(d.tag) if d.tag in order else len(order),
+                                  d.rank or 10**9, d.tag))
+    reason = "broad discovery tag (add --caption or --niche for topical tags)"
+    return [TagSuggestion(d.tag, 0.0, "broad", reason) for d in broad[:top]]
 
 
 def caption_line(a: Analysis, *, caption: str = "", niche: str | None = None,
