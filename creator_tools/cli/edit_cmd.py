@@ -76,6 +76,19 @@ def _options(a: object, *, platform: str | None, aspect: str, cut: str, max_paus
     )
 
 
+#: The command-line options that shape the edit (shared by ``plan`` and ``edit``).
+_CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_strength", "music",
+            "enhance", "voice_cleanup", "caption", "niche", "stabilize", "denoise")
+
+
+def _analyze_and_plan(clip: Path, choices: dict[str, object]) -> tuple[object, object]:
+    """Analyze ``clip`` (cached) and plan its edit from the command-line choices."""
+    from creator_tools.edit.planner import make_plan
+
+    a = _analyze(clip)
+    return a, make_plan(a, _options(a, **choices))  # type: ignore[arg-type]
+
+
 def _analyze(clip: Path) -> object:
     from creator_tools.analysis.engine import analyze_cached
     from creator_tools.cli.progress import step
@@ -98,14 +111,9 @@ def plan_command(
 
     Inspect or hand-edit the plan, then render it with ``creator render``.
     """
-    from creator_tools.edit.planner import make_plan
 
-    a = _analyze(clip)
-    o = _options(a, platform=platform, aspect=aspect, cut=cut, max_pause=max_pause,
-                 reframe=reframe, look=look, look_strength=look_strength, music=music,
-                 enhance=enhance, voice_cleanup=voice_cleanup, caption=caption, niche=niche,
-                 stabilize=stabilize, denoise=denoise)
-    plan = make_plan(a, o)  # type: ignore[arg-type]
+    choices = {k: v for k, v in locals().items() if k in _CHOICES}
+    a, plan = _analyze_and_plan(clip, choices)
     if output is None or str(output) == "-":
         typer.echo(plan.to_json(), nl=False)
     else:
@@ -154,7 +162,6 @@ def edit_command(
 
     Writes NAME.edited.mp4 with sidecars NAME.edited.plan.json and NAME.edited.caption.txt.
     """
-    from creator_tools.edit.planner import make_plan
     from creator_tools.edit.render import render
     from creator_tools.edit.sidecars import caption_text, sidecar_paths, write_text_atomic
     from creator_tools.fs import check_output
@@ -166,12 +173,8 @@ def edit_command(
     targets = [plan_path] if plan_only else [video, plan_path, caption_path]
     for target in targets:  # refuse before any work, so nothing is half-done
         check_output(target, force=force, inputs=(clip,))
-    a = _analyze(clip)
-    o = _options(a, platform=platform, aspect=aspect, cut=cut, max_pause=max_pause,
-                 reframe=reframe, look=look, look_strength=look_strength, music=music,
-                 enhance=enhance, voice_cleanup=voice_cleanup, caption=caption, niche=niche,
-                 stabilize=stabilize, denoise=denoise)
-    plan = make_plan(a, o)  # type: ignore[arg-type]
+    choices = {k: v for k, v in locals().items() if k in _CHOICES}
+    a, plan = _analyze_and_plan(clip, choices)
     plan.save(plan_path, force=force)
     text = caption_text(plan)
     if plan_only:
