@@ -9,8 +9,8 @@ import typer
 from creator_tools.cli.boundary import guarded
 from creator_tools.cli.console import emit_json, err, out
 
-config_app = typer.Typer(help="Your profile: defaults every command uses (flags override).",
-                         no_args_is_help=True)
+config_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                         help="Your profile: defaults every command uses (flags override).")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,8 @@ from creator_tools.cli.boundary import guarded
 from creator_tools.cli.console import emit_json, error_line, out
 from creator_tools.exit_codes import ExitCode
 
-music_app = typer.Typer(help="Music beds: bundled tracks and your own.", no_args_is_help=True)
+music_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
+                        help="Music beds: bundled tracks and your own.")
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Trend index file.")]
 
 

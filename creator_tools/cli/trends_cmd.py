@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 trends_app = typer.Typer(
     name="trends",
+    rich_markup_mode=None,
     help="The local trend index: hashtags, sounds and looks, with dated history.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
