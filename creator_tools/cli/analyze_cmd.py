@@ -38,7 +38,8 @@ def analyze_command(
 
     Results are cached per input (size, mtime, settings): later commands do not decode again.
     """
-    from creator_tools.analysis.engine import AnalysisSettings, analyze_cached
+    from creator_tools.analysis.engine import AnalysisSettings
+    from creator_tools.cli.progress import analyze_with_progress
 
     if plot is not None and len(clips) > 1:
         error_line("--plot takes one clip")
@@ -47,7 +48,7 @@ def analyze_command(
     failed = False
     for clip in clips:
         try:
-            result = _run_one(clip, settings, analyze_cached, use_cache=not no_cache)
+            result = analyze_with_progress(clip, settings=settings, use_cache=not no_cache)
         except CreatorError as exc:
             error_line(str(exc))
             failed = True
@@ -67,10 +68,3 @@ def analyze_command(
             err.print(f"plot written to {plot}")
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
-
-def _run_one(clip: Path, settings: object, analyze_cached: object, *, use_cache: bool) -> object:
-    from creator_tools.cli.progress import step
-
-    with step("analyze") as progress:
-        return analyze_cached(clip, settings=settings, progress=progress,  # type: ignore[operator]
-                              use_cache=use_cache)[0]

@@ -83,18 +83,11 @@ _CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_s
 
 def _analyze_and_plan(clip: Path, choices: dict[str, object]) -> tuple[object, object]:
     """Analyze ``clip`` (cached) and plan its edit from the command-line choices."""
+    from creator_tools.cli.progress import analyze_with_progress
     from creator_tools.edit.planner import make_plan
 
-    a = _analyze(clip)
+    a = analyze_with_progress(clip)
     return a, make_plan(a, _options(a, **choices))  # type: ignore[arg-type]
-
-
-def _analyze(clip: Path) -> object:
-    from creator_tools.analysis.engine import analyze_cached
-    from creator_tools.cli.progress import step
-
-    with step("analyze") as progress:
-        return analyze_cached(clip, progress=progress)[0]
 
 
 def plan_command(

@@ -24,3 +24,13 @@ def step(label: str) -> Iterator[Callable[[float, float], None] | None]:
             bar.update(task, completed=done, total=max(total, 1e-6))
 
         yield update
+
+
+def analyze_with_progress(clip: object, *, settings: object | None = None,
+                          use_cache: bool = True) -> object:
+    """The (cached) analysis of ``clip``, with an ``analyze`` progress bar while it runs."""
+    from creator_tools.analysis.engine import AnalysisSettings, analyze_cached
+
+    with step("analyze") as progress:
+        return analyze_cached(clip, settings=settings or AnalysisSettings(),  # type: ignore[arg-type]
+                              progress=progress, use_cache=use_cache)[0]

@@ -32,9 +32,8 @@ def suggest_command(
     Everything comes from the local trend index and the clip's analysis (cached); nothing
     leaves your machine.
     """
-    from creator_tools.analysis.engine import analyze_cached
     from creator_tools.cli.profile import profile_default
-    from creator_tools.cli.progress import step
+    from creator_tools.cli.progress import analyze_with_progress
     from creator_tools.config import validate
     from creator_tools.suggest.engine import suggest
     from creator_tools.trends.store import TrendIndex
@@ -44,8 +43,7 @@ def suggest_command(
     niche = validate("niche", niche) if niche else None
     region = validate("region", region) if region else None
     platform = profile_default(platform, "platform", "tiktok") or "tiktok"
-    with step("analyze") as progress:
-        a, _ = analyze_cached(clip, progress=progress)
+    a = analyze_with_progress(clip)
     with TrendIndex(index) as idx:
         s = suggest(a, caption=caption, niche=niche, region=region, top=top,
                     platform=platform, index=idx)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction
 
 from creator_tools.edit.plan import EditPlan, Keyframe
 
@@ -65,6 +64,3 @@ def piecewise_expr(pieces: list[list[tuple[float, float]]], scale: float, shift:
         terms.append(f"gte(t,{start})*lt(t,{end})*{body}")
     return "+".join(terms)
 
-
-def fps_fraction(fps: str) -> Fraction:
-    return Fraction(fps)

@@ -17,6 +17,7 @@ from creator_tools.edit.filtergraph import output_path_points, piecewise_expr
 from creator_tools.edit.plan import EditPlan
 from creator_tools.errors import InputError, MediaError, ProcessingError
 from creator_tools.media.ffmpeg import base_args, input_path_arg
+from creator_tools.media.ffmpeg_escape import escape_filter_path
 from creator_tools.media.probe import MediaInfo, probe
 
 #: ``progress(done_seconds, total_seconds)``
@@ -33,13 +34,6 @@ class RenderResult:
 
 def _even(x: float) -> int:
     return max(2, int(round(x / 2)) * 2)
-
-
-def _escape_value(value: str) -> str:
-    """Quote a filter option value (a file path) so it cannot break or alter the graph."""
-    from creator_tools.media.ffmpeg_escape import escape_filter_path
-
-    return escape_filter_path(value)
 
 
 class _Graph:
@@ -222,7 +216,7 @@ def _grade(plan: EditPlan, workdir: Path) -> list[str]:
         out.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
     if plan.look.lut and plan.look.strength > 0:
         lut = _prepared_lut(plan.look.lut, plan.look.strength, workdir)
-        out.append(f"lut3d=file={_escape_value(str(lut))}:interp=tetrahedral")
+        out.append(f"lut3d=file={escape_filter_path(str(lut))}:interp=tetrahedral")
         # Back to 4:2:0 while the picture is small: scaling and encoding stay in YUV.
         out.append("format=yuv420p")
     return out
