@@ -47,47 +47,20 @@ def register(app: typer.Typer) -> None:
     add_command(app, "edit", edit_command)
 
 
-def _options(a: object, *, platform: str | None, aspect: str, cut: str, max_pause: float,
-             reframe: str, look: str, look_strength: float, music: str, enhance: bool,
-             voice_cleanup: bool, caption: str, niche: str | None, stabilize: bool = True,
-             denoise: bool = True) -> object:
-    from creator_tools.cli.profile import profile_default
-    from creator_tools.edit.choices import resolve_look, resolve_music
-    from creator_tools.edit.planner import EditOptions
-    from creator_tools.errors import UsageError
-
-    platform = profile_default(platform, "platform", "tiktok") or "tiktok"
-    niche = profile_default(niche, "niche")
-    if cut not in ("silence", "none"):
-        raise UsageError(f"--cut must be silence or none, not {cut!r}")
-    if reframe not in ("auto", "crop", "fill", "letterbox", "none"):
-        raise UsageError(f"--reframe must be auto, crop, fill, letterbox or none, not {reframe!r}")
-    from creator_tools.suggest.hashtags import caption_line
-
-    text, tags = caption_line(a, caption=caption, niche=niche,  # type: ignore[arg-type]
-                              platform=platform)
-    return EditOptions(
-        platform=platform, aspect=aspect, cut=cut, max_pause=max_pause, reframe=reframe,
-        enhance=enhance, stabilize=enhance and stabilize, denoise=enhance and denoise,
-        voice_cleanup=voice_cleanup,
-        look=resolve_look(look, a, strength=look_strength, niche=niche),  # type: ignore[arg-type]
-        music=resolve_music(music, a, niche=niche),  # type: ignore[arg-type]
-        caption=text, hashtags=tags,
-    )
-
-
 #: The command-line options that shape the edit (shared by ``plan`` and ``edit``).
 _CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_strength", "music",
             "enhance", "voice_cleanup", "caption", "niche", "stabilize", "denoise")
 
 
-def _analyze_and_plan(clip: Path, choices: dict[str, object]) -> tuple[object, object]:
-    """Analyze ``clip`` (cached) and plan its edit from the command-line choices."""
-    from creator_tools.cli.progress import analyze_with_progress
-    from creator_tools.edit.planner import make_plan
+def edit_choices(values: dict[str, object]) -> object:
+    """:class:`EditChoices` from a command's option values, profile defaults filled in."""
+    from creator_tools.cli.profile import profile_default
+    from creator_tools.edit.job import EditChoices
 
-    a = analyze_with_progress(clip)
-    return a, make_plan(a, _options(a, **choices))  # type: ignore[arg-type]
+    choices = {k: v for k, v in values.items() if k in _CHOICES}
+    choices["platform"] = profile_default(choices["platform"], "platform", "tiktok")  # type: ignore[arg-type]
+    choices["niche"] = profile_default(choices["niche"], "niche")  # type: ignore[arg-type]
+    return EditChoices(**choices)  # type: ignore[arg-type]
 
 
 def plan_command(
@@ -105,8 +78,12 @@ def plan_command(
     Inspect or hand-edit the plan, then render it with ``creator render``.
     """
 
-    choices = {k: v for k, v in locals().items() if k in _CHOICES}
-    a, plan = _analyze_and_plan(clip, choices)
+    from creator_tools.cli.progress import step
+    from creator_tools.edit.job import analyze_and_plan
+
+    choices = edit_choices(locals())
+    with step("analyze") as progress:
+        _, plan = analyze_and_plan(clip, choices, progress=progress)  # type: ignore[arg-type]
     if output is None or str(output) == "-":
         typer.echo(plan.to_json(), nl=False)
     else:
@@ -155,42 +132,27 @@ def edit_command(
 
     Writes NAME.edited.mp4 with sidecars NAME.edited.plan.json and NAME.edited.caption.txt.
     """
-    from creator_tools.edit.render import render
-    from creator_tools.edit.sidecars import caption_text, sidecar_paths, write_text_atomic
-    from creator_tools.fs import check_output
-    from creator_tools.media.probe import check_readable_file
+    from creator_tools.cli.progress import steps
+    from creator_tools.edit.job import edit_clip
 
-    check_readable_file(clip)
-    video = output or clip.with_name(f"{clip.stem}.edited.mp4")
-    plan_path, caption_path = sidecar_paths(video)
-    targets = [plan_path] if plan_only else [video, plan_path, caption_path]
-    for target in targets:  # refuse before any work, so nothing is half-done
-        check_output(target, force=force, inputs=(clip,))
-    choices = {k: v for k, v in locals().items() if k in _CHOICES}
-    a, plan = _analyze_and_plan(clip, choices)
-    plan.save(plan_path, force=force)
-    text = caption_text(plan)
-    if plan_only:
-        if json_out:
-            emit_json({"plan": str(plan_path), "duration": round(plan.duration, 3),
-                       "caption": text})
-        else:
-            out.print(f"plan written to {plan_path}")
-        return ExitCode.OK
-    from creator_tools.cli.progress import step
-
-    with step("render") as progress:
-        result = render(plan, video, force=force, progress=progress)
-    write_text_atomic(caption_path, text + "\n", force=force)
-    removed = max(0.0, a.duration - result.duration)  # type: ignore[attr-defined]
+    choices = edit_choices(locals())
+    with steps("analyze", "render") as (analyze_bar, render_bar):
+        r = edit_clip(clip, choices, output=output, force=force,  # type: ignore[arg-type]
+                      plan_only=plan_only, analyze_progress=analyze_bar,
+                      render_progress=render_bar)
     if json_out:
-        emit_json({"output": str(result.output), "duration": round(result.duration, 3),
-                   "removed_seconds": round(removed, 3), "plan": str(plan_path),
-                   "caption": text})
+        record: dict[str, object] = {"plan": str(r.plan_file), "duration": round(r.duration, 3),
+                                     "caption": r.caption}
+        if not plan_only:
+            record = {"output": str(r.output), "duration": round(r.duration, 3),
+                      "removed_seconds": round(r.removed_seconds, 3), **record}
+        emit_json(record)
+    elif plan_only:
+        out.print(f"plan written to {r.plan_file}")
     else:
-        out.print(f"[bold green]done[/] {result.output}  {result.duration:.1f} s "
-                  f"({removed:.1f} s of dead air removed)")
-        out.print(f"plan    {plan_path}\ncaption {caption_path}\n\n{text}")
-        for note in plan.notes:
+        out.print(f"[bold green]done[/] {r.output}  {r.duration:.1f} s "
+                  f"({r.removed_seconds:.1f} s of dead air removed)")
+        out.print(f"plan    {r.plan_file}\ncaption {r.caption_file}\n\n{r.caption}")
+        for note in r.notes:
             err.print(f"note: {note}")
     return ExitCode.OK

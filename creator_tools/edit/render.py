@@ -55,16 +55,23 @@ class _Graph:
 
 
 def build_command(plan: EditPlan, output: Path, *, workdir: Path,
-                  info: MediaInfo | None = None) -> list[str]:
-    """The full ffmpeg command line that renders ``plan`` into ``output``."""
+                  info: MediaInfo | None = None, threads: int | None = None) -> list[str]:
+    """The full ffmpeg command line that renders ``plan`` into ``output``.
+
+    ``threads`` caps ffmpeg's decoder, filter and encoder threads (for parallel batch jobs);
+    ``None`` lets ffmpeg use every core.
+    """
     src = plan.source("main")
     info = info or probe(src.path)
     if info.video is None:
         raise MediaError("no video stream: nothing to edit into a video", path=src.path)
     out = plan.output
     g = _Graph()
-    args = [*base_args(), "-loglevel", "repeat+level+warning", "-y", "-i",
+    cap = [] if threads is None else ["-threads", str(threads)]
+    args = [*base_args(), "-loglevel", "repeat+level+warning", "-y", *cap, "-i",
             input_path_arg(src.path)]
+    if threads is not None:
+        args += ["-filter_complex_threads", str(threads)]
     music = plan.audio.music
     if music is not None:
         if not Path(music.file).is_file():
@@ -195,7 +202,7 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         *args,
         "-/filter_complex", str(script),
         "-map", "[vout]", "-map", "[aout]",
-        "-c:v", out.video_codec, "-preset", out.preset, "-crf", str(out.crf),
+        "-c:v", out.video_codec, *cap, "-preset", out.preset, "-crf", str(out.crf),
         "-profile:v", "high", "-pix_fmt", "yuv420p", "-r", out.fps, "-fps_mode", "cfr",
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
         "-color_range", "tv",
@@ -243,8 +250,10 @@ _TIME = re.compile(r"^out_time_us=(\d+)")
 
 
 def render(plan: EditPlan, output: str | Path, *, force: bool = False,
-           progress: Progress | None = None) -> RenderResult:
+           progress: Progress | None = None, threads: int | None = None) -> RenderResult:
     """Render ``plan`` to ``output`` atomically (temporary file, then rename).
+
+    ``threads`` caps ffmpeg's threads (see :func:`build_command`).
 
     Raises
     ------
@@ -265,7 +274,7 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
     workdir = Path(tempfile.mkdtemp(prefix="creator-render-"))
     try:
         with atomic_output(output, force=force, inputs=inputs) as tmp:
-            cmd = build_command(plan, tmp, workdir=workdir, info=info)
+            cmd = build_command(plan, tmp, workdir=workdir, info=info, threads=threads)
             _run(cmd, total, progress)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

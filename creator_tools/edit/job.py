@@ -1,0 +1,160 @@
+"""One clip's whole edit (analyze -> plan -> render -> sidecars), as a library call.
+
+``creator edit`` runs one :func:`edit_clip`; ``creator batch`` runs many, locally or on a
+Dask cluster. :class:`EditChoices` holds the user's choices as plain, picklable data (what
+the command-line options say, after profile/preset defaults), and its :meth:`fingerprint`
+tells a batch whether an existing output was made with the same choices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from creator_tools.analysis.result import Analysis
+from creator_tools.edit.plan import EditPlan
+from creator_tools.edit.planner import EditOptions
+from creator_tools.errors import UsageError
+
+Progress = Callable[[float, float], None]
+
+CUT_MODES = ("silence", "none")
+REFRAME_CHOICES = ("auto", "crop", "fill", "letterbox", "none")
+
+
+@dataclass(frozen=True)
+class EditChoices:
+    """What the creator asked for (option values as typed; ``auto`` resolved per clip)."""
+
+    platform: str = "tiktok"
+    aspect: str = "9:16"
+    cut: str = "silence"
+    max_pause: float = 0.6
+    reframe: str = "auto"
+    look: str = "auto"
+    look_strength: float = 0.8
+    music: str = "auto"
+    enhance: bool = True
+    stabilize: bool = True
+    denoise: bool = True
+    voice_cleanup: bool = True
+    caption: str = ""
+    niche: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.cut not in CUT_MODES:
+            raise UsageError(f"--cut must be silence or none, not {self.cut!r}")
+        if self.reframe not in REFRAME_CHOICES:
+            raise UsageError(f"--reframe must be {', '.join(REFRAME_CHOICES)}, "
+                             f"not {self.reframe!r}")
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """A short hash of the choices (a changed choice means a stale output)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha1(blob).hexdigest()[:12]
+
+
+def edit_options(a: Analysis, c: EditChoices) -> EditOptions:
+    """Resolve ``auto`` looks, music and the caption line for analyzed clip ``a``."""
+    from creator_tools.edit.choices import resolve_look, resolve_music
+    from creator_tools.suggest.hashtags import caption_line
+
+    text, tags = caption_line(a, caption=c.caption, niche=c.niche, platform=c.platform)
+    return EditOptions(
+        platform=c.platform, aspect=c.aspect, cut=c.cut, max_pause=c.max_pause,
+        reframe=c.reframe, enhance=c.enhance, stabilize=c.enhance and c.stabilize,
+        denoise=c.enhance and c.denoise, voice_cleanup=c.voice_cleanup,
+        look=resolve_look(c.look, a, strength=c.look_strength, niche=c.niche),
+        music=resolve_music(c.music, a, niche=c.niche),
+        caption=text, hashtags=tuple(tags),
+    )
+
+
+def analyze_and_plan(clip: str | Path, c: EditChoices, *,
+                     progress: Progress | None = None) -> tuple[Analysis, EditPlan]:
+    """The (cached) analysis of ``clip`` and the plan of its edit."""
+    from creator_tools.analysis.engine import AnalysisSettings, analyze_cached
+    from creator_tools.edit.planner import make_plan
+
+    a = analyze_cached(clip, settings=AnalysisSettings(), progress=progress)[0]
+    return a, make_plan(a, edit_options(a, c))
+
+
+@dataclass(frozen=True)
+class EditTargets:
+    """The files one edit writes: the video and its sidecars."""
+
+    video: Path
+    plan: Path
+    caption: Path
+
+    @classmethod
+    def beside(cls, clip: str | Path, output: str | Path | None = None) -> EditTargets:
+        """``NAME.edited.mp4`` beside ``clip`` (or ``output``), with its sidecars."""
+        from creator_tools.edit.sidecars import sidecar_paths
+
+        clip = Path(clip)
+        video = Path(output) if output else clip.with_name(f"{clip.stem}.edited.mp4")
+        plan, caption = sidecar_paths(video)
+        return cls(video, plan, caption)
+
+    def all(self) -> list[Path]:
+        return [self.video, self.plan, self.caption]
+
+
+@dataclass
+class EditResult:
+    """What one edit produced (seconds; ``output`` is ``None`` for a plan-only run)."""
+
+    input: Path
+    output: Path | None
+    plan_file: Path
+    caption_file: Path | None
+    duration_before: float
+    duration: float
+    caption: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def removed_seconds(self) -> float:
+        return max(0.0, self.duration_before - self.duration)
+
+
+def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
+              output: str | Path | None = None, force: bool = False, plan_only: bool = False,
+              analyze_progress: Progress | None = None, render_progress: Progress | None = None,
+              threads: int | None = None) -> EditResult:
+    """Edit ``clip`` into a finished video with its plan and caption sidecars.
+
+    Every output is checked before any work starts (so a refusal costs nothing) and written
+    atomically. Raises the errors of :mod:`creator_tools.errors` (bad input, output exists
+    without ``force``, ffmpeg failure).
+    """
+    from creator_tools.edit.render import render
+    from creator_tools.edit.sidecars import caption_text, write_text_atomic
+    from creator_tools.fs import check_output
+    from creator_tools.media.probe import check_readable_file
+
+    clip = Path(clip)
+    check_readable_file(clip)
+    t = EditTargets.beside(clip, output)
+    for target in [t.plan] if plan_only else t.all():
+        check_output(target, force=force, inputs=(clip,))
+    a, plan = analyze_and_plan(clip, choices, progress=analyze_progress)
+    plan.save(t.plan, force=force)
+    text = caption_text(plan)
+    result = EditResult(input=clip, output=None, plan_file=t.plan, caption_file=None,
+                        duration_before=a.duration, duration=plan.duration, caption=text,
+                        notes=list(plan.notes))
+    if plan_only:
+        return result
+    rendered = render(plan, t.video, force=force, progress=render_progress, threads=threads)
+    write_text_atomic(t.caption, text + "\n", force=force)
+    result.output, result.caption_file, result.duration = t.video, t.caption, rendered.duration
+    return result
