@@ -13,7 +13,7 @@ from tests.conftest import assert_one_clean_error, run_cli
 
 KEYS = {"path", "duration", "container", "video", "audio"}
 VIDEO_KEYS = {"codec", "width", "height", "display_width", "display_height", "rotation", "fps",
-              "variable_fps", "frames", "pix_fmt", "bit_depth", "hdr"}
+              "variable_fps", "frames", "pix_fmt", "bit_depth", "hdr", "matrix", "full_range"}
 AUDIO_KEYS = {"codec", "sample_rate", "channels"}
 
 

@@ -17,6 +17,9 @@ from typing import Any
 
 from creator_tools.errors import InputError, MediaError
 
+#: AVColorSpace numbers of the YUV matrices we convert from.
+_MATRICES = {1: "bt709", 5: "bt601", 6: "bt601", 9: "bt2020", 10: "bt2020"}
+
 #: ``color_trc`` values of HDR transfer functions (AVColorTransferCharacteristic).
 _HDR_TRC = {16: "smpte2084", 18: "arib-std-b67"}
 #: How many packets to demux when the container has no usable index (for VFR detection).
@@ -43,6 +46,14 @@ class VideoInfo:
     pix_fmt: str
     bit_depth: int
     hdr: bool
+    matrix: str = ""
+    full_range: bool = False
+
+    @property
+    def yuv_matrix(self) -> str:
+        """The YUV matrix of the pictures: the tagged one (``bt709``, ``bt601``, ``bt2020``),
+        else the usual convention (BT.709 from 720 lines up, BT.601 below)."""
+        return self.matrix or ("bt709" if min(self.width, self.height) >= 720 else "bt601")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +257,7 @@ def _video_info(container: Any, stream: Any, path: str | Path) -> VideoInfo:
         span = float((stamps[-1] - stamps[0]) * stream.time_base)
         if span > 0 and stream.frames and len(stamps) >= stream.frames:
             fps = (len(stamps) - 1) / span
-    rotation, frame_fmt, frame_trc = _first_frame_facts(container, stream)
+    rotation, frame_fmt, frame_trc, space, rng = _first_frame_facts(container, stream)
     pix_fmt = frame_fmt or (cc.format.name if cc.format else "unknown")
     try:
         bit_depth = max(c.bits for c in av.VideoFormat(pix_fmt).components)
@@ -270,13 +281,17 @@ def _video_info(container: Any, stream: Any, path: str | Path) -> VideoInfo:
         pix_fmt=pix_fmt,
         bit_depth=int(bit_depth),
         hdr=int(trc or 0) in _HDR_TRC,
+        matrix=_MATRICES.get(int(space or 0), ""),
+        full_range=rng == 2 or pix_fmt.startswith("yuvj"),
     )
 
 
-def _first_frame_facts(container: Any, stream: Any) -> tuple[int, str | None, int | None]:
-    """Rotation (clockwise degrees), pixel format and transfer of the first decodable frame."""
+def _first_frame_facts(container: Any, stream: Any
+                       ) -> tuple[int, str | None, int | None, int | None, int | None]:
+    """Rotation (clockwise degrees), pixel format, transfer, colour matrix and range
+    (AVColorSpace, AVColorRange numbers) of the first decodable frame."""
     rotation = None
-    fmt = trc = None
+    fmt = trc = space = rng = None
     frame = None
     try:
         container.seek(0)
@@ -296,13 +311,14 @@ def _first_frame_facts(container: Any, stream: Any) -> tuple[int, str | None, in
             rotation = (-round(ccw / 90) * 90) % 360
         fmt = frame.format.name
         trc = frame.color_trc
+        space, rng = frame.colorspace, frame.color_range
     if rotation is None:
         tag = stream.metadata.get("rotate")
         try:
             rotation = int(tag) % 360 if tag is not None else 0
         except ValueError:
             rotation = 0
-    return rotation, fmt, trc
+    return rotation, fmt, trc, space, rng
 
 
 def probe_many(paths: list[str | Path]) -> list[MediaInfo | InputError]:
