@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +21,11 @@ from creator_tools.errors import DataFileError
 PLAN_VERSION = 1
 ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "4:5": (1080, 1350), "16:9": (1920, 1080)}
 REFRAME_MODES = ("crop", "fill", "letterbox", "none")
+#: ``timebase`` and ``output.fps``: ``"N"``, ``"N/D"`` or ``"N.F"``, plain ASCII digits (no
+#: exponent, so a hostile plan cannot make :class:`~fractions.Fraction` build a huge number).
+_RATIONAL = re.compile(r"[0-9]{1,18}(?:/[0-9]{1,18}|\.[0-9]{1,18})?")
+#: Largest time in ticks (exact as a float, so seconds stay finite and exact enough).
+MAX_TICKS = 2**53
 
 
 class PlanError(DataFileError):
@@ -249,6 +255,10 @@ def load_plan(path: str | Path) -> EditPlan:
     except json.JSONDecodeError as exc:
         raise PlanError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                         path=path) from None
+    except RecursionError:
+        raise PlanError("not valid JSON: nested too deeply", path=path) from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise PlanError("not valid JSON: a number with too many digits", path=path) from None
     plan = EditPlan.from_dict(data, path=path)
     if str(path) != "-":
         plan.resolve_paths(Path(path).resolve().parent)
@@ -280,7 +290,10 @@ class _Loader:
         if isinstance(v, bool) and bool not in kinds:
             raise self.fail(f"{where}.{key}", f"must be {kinds[0].__name__}, not a boolean")
         if float in kinds and isinstance(v, int) and not isinstance(v, bool):
-            v = float(v)
+            try:
+                v = float(v)
+            except OverflowError:
+                raise self.fail(f"{where}.{key}", "must be a finite number") from None
         if not isinstance(v, kinds):
             raise self.fail(f"{where}.{key}", f"must be {kinds[0].__name__}")
         if isinstance(v, float) and not math.isfinite(v):
@@ -291,10 +304,18 @@ class _Loader:
             raise self.fail(f"{where}.{key}", f"must be <= {high}")
         return v
 
+    def path_value(self, d: dict[str, Any], key: str, where: str, default: Any = ...) -> Any:
+        """A file name: a string without NUL (no file can be named so)."""
+        v = self.get(d, key, where, str, default)
+        if isinstance(v, str) and "\0" in v:
+            raise self.fail(f"{where}.{key}", "must not contain a NUL character")
+        return v
+
     def unknown(self, d: dict[str, Any], allowed: set[str], where: str) -> None:
         extra = sorted(set(d) - allowed)
         if extra:
-            raise self.fail(f"{where}.{extra[0]}", "unknown field")
+            name = extra[0] if extra[0].isprintable() else repr(extra[0])  # one line
+            raise self.fail(f"{where}.{name}", "unknown field")
 
     def plan(self, data: Any) -> EditPlan:
         d = self.obj(data, "plan")
@@ -306,6 +327,8 @@ class _Loader:
                             f"{PLAN_VERSION})")
         tb = self.get(d, "timebase", "plan", str)
         try:
+            if not _RATIONAL.fullmatch(tb):
+                raise ValueError
             timebase = Fraction(tb)
         except (ValueError, ZeroDivisionError):
             raise self.fail("plan.timebase", f"not a rational number: {tb!r}") from None
@@ -318,6 +341,8 @@ class _Loader:
         ids = {s.id for s in sources}
         if len(ids) != len(sources):
             raise self.fail("plan.sources", "source ids must be unique")
+        if "main" not in ids:
+            raise self.fail("plan.sources", "needs a source with id 'main' (the one rendered)")
         segments = [self.segment(s, f"segments[{i}]", {x.id: x for x in sources})
                     for i, s in enumerate(self.get(d, "segments", "plan", list))]
         if not segments:
@@ -343,11 +368,11 @@ class _Loader:
     def source(self, v: Any, w: str) -> Source:
         d = self.obj(v, w)
         self.unknown(d, {"id", "path", "duration", "has_video", "has_audio", "hdr"}, w)
-        path = self.get(d, "path", w, str)
+        path = self.path_value(d, "path", w)
         if not path:
             raise self.fail(f"{w}.path", "must not be empty")
         return Source(id=self.get(d, "id", w, str), path=path,
-                      duration=self.get(d, "duration", w, int, low=1),
+                      duration=self.get(d, "duration", w, int, low=1, high=MAX_TICKS),
                       has_video=self.get(d, "has_video", w, bool),
                       has_audio=self.get(d, "has_audio", w, bool),
                       hdr=self.get(d, "hdr", w, bool, False))
@@ -371,7 +396,7 @@ class _Loader:
         base = OutputSpec()
         fps = self.get(d, "fps", w, str, base.fps)
         try:
-            if not 1 <= Fraction(fps) <= 240:
+            if not _RATIONAL.fullmatch(fps) or not 1 <= Fraction(fps) <= 240:
                 raise ValueError
         except (ValueError, ZeroDivisionError):
             raise self.fail(f"{w}.fps", f"not a frame rate: {fps!r}") from None
@@ -409,7 +434,7 @@ class _Loader:
             kw = f"{w}.keyframes[{i}]"
             kd = self.obj(k, kw)
             self.unknown(kd, {"t", "x", "y"}, kw)
-            kf = Keyframe(self.get(kd, "t", kw, int, low=0),
+            kf = Keyframe(self.get(kd, "t", kw, int, low=0, high=MAX_TICKS),
                           self.get(kd, "x", kw, float, low=0.0, high=1.0),
                           self.get(kd, "y", kw, float, low=0.0, high=1.0))
             if kf.t <= last:
@@ -434,7 +459,7 @@ class _Loader:
 
     def look(self, d: dict[str, Any], w: str) -> Look:
         self.unknown(d, {"name", "lut", "strength"}, w)
-        return Look(name=self.get(d, "name", w, str, None), lut=self.get(d, "lut", w, str, None),
+        return Look(name=self.get(d, "name", w, str, None), lut=self.path_value(d, "lut", w, None),
                     strength=self.get(d, "strength", w, float, 1.0, low=0.0, high=1.0))
 
     def audio(self, d: dict[str, Any], w: str) -> AudioPlan:
@@ -444,7 +469,7 @@ class _Loader:
         if m is not None:
             mw = f"{w}.music"
             self.unknown(m, set(Music.__dataclass_fields__), mw)
-            music = Music(file=self.get(m, "file", mw, str),
+            music = Music(file=self.path_value(m, "file", mw),
                           offset=self.get(m, "offset", mw, float, 0.0, low=0.0),
                           gain_db=self.get(m, "gain_db", mw, float, -16.0, low=-60, high=12),
                           fade_in=self.get(m, "fade_in", mw, float, 0.5, low=0.0, high=30),

@@ -38,6 +38,9 @@ Triple = tuple[float, float, float]
 _KEYWORD = re.compile(r"[A-Z][A-Z0-9_]*")
 _TITLE = re.compile(r'^TITLE\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>.*?))\s*$')
 _CHUNK = 1 << 18  # pixels interpolated at once by apply_lut (bounds temporary memory)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: Characters ``str.splitlines`` ends a line at: a title must not hold one.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,14 +135,20 @@ def _numbers(parts: list[str], *, path: Path, row: int, what: str) -> Triple:
 
 
 def _parse_table(rows: list[list[str]], lines: list[int], *, path: Path) -> np.ndarray:
-    """Rows of three number strings to a float64 array ``(n, 3)``, naming the bad line."""
+    """Rows of three number strings to a float64 array ``(n, 3)``, naming the bad line.
+
+    Values must also fit the float32 table (``|v| <= 3.4e38``).
+    """
     try:
         data = np.array(rows, dtype=np.float64)
     except ValueError:
         data = None
-    if data is None or not np.all(np.isfinite(data)):
+    if data is None or not np.all(np.abs(data) <= _FLOAT32_MAX):  # also false for NaN
         for parts, lineno in zip(rows, lines, strict=True):
-            _numbers(parts, path=path, row=lineno, what="table row")
+            values = _numbers(parts, path=path, row=lineno, what="table row")
+            if not all(abs(v) <= _FLOAT32_MAX for v in values):
+                raise DataFileError(f"table row: value out of range in {' '.join(parts)!r}",
+                                    path=path, row=lineno)
         raise DataFileError("unreadable table", path=path)  # pragma: no cover - found above
     return data
 
@@ -174,6 +183,8 @@ def read_cube(path: str | os.PathLike[str]) -> Lut3D:
         raw = p.read_bytes()
     except OSError as exc:
         raise DataFileError(f"cannot read: {exc.strerror or exc}", path=p) from None
+    except ValueError:  # a NUL in the name
+        raise DataFileError("cannot read: the file name holds a NUL character", path=p) from None
     text = raw.decode("utf-8-sig", errors="replace")
 
     title = ""
@@ -205,10 +216,14 @@ def read_cube(path: str | os.PathLike[str]) -> Lut3D:
             if head == "LUT_3D_SIZE":
                 if size is not None:
                     raise DataFileError("LUT_3D_SIZE given twice", path=p, row=lineno)
-                if len(args) != 1 or not args[0].isdigit():
+                if len(args) != 1 or not (args[0].isascii() and args[0].isdigit()):
                     raise DataFileError(f"LUT_3D_SIZE needs one whole number, got "
                                         f"{' '.join(args)!r}", path=p, row=lineno)
-                size = int(args[0])
+                digits = args[0].lstrip("0") or "0"
+                if len(digits) > 9:  # never parse (or allocate for) an absurd size
+                    raise DataFileError(f"LUT_3D_SIZE {digits[:9]}... is outside "
+                                        f"{MIN_SIZE}..{MAX_SIZE}", path=p, row=lineno)
+                size = int(digits)
                 if not MIN_SIZE <= size <= MAX_SIZE:
                     raise DataFileError(f"LUT_3D_SIZE {size} is outside {MIN_SIZE}..{MAX_SIZE}",
                                         path=p, row=lineno)
@@ -256,19 +271,30 @@ def _fmt(values: np.ndarray) -> np.ndarray:
     return np.round(values.astype(np.float64), 6) + 0.0
 
 
+def _domain_text(values: Triple) -> str:
+    """6 decimals when they are exact, else the shortest text that reads back the same value
+    (a domain must survive writing: rounding could make ``DOMAIN_MIN`` reach ``DOMAIN_MAX``)."""
+    out = []
+    for v in values:
+        text = f"{v + 0.0:.6f}"
+        out.append(text if float(text) == v else repr(v))
+    return " ".join(out)
+
+
 def format_cube(lut: Lut3D) -> str:
     """The ``.cube`` text of ``lut`` (LF line ends, 6 decimals), as :func:`write_cube` writes.
 
     Keywords come in the order ffmpeg's ``lut3d`` needs: ``TITLE``, ``LUT_3D_SIZE``, then
-    ``DOMAIN_MIN``/``DOMAIN_MAX`` (ffmpeg only reads the domain after the size).
+    ``DOMAIN_MIN``/``DOMAIN_MAX`` (ffmpeg only reads the domain after the size). In the title,
+    double quotes become single quotes and line breaks become spaces. The domain is written
+    exactly (6 decimals, or more when needed).
     """
-    title = lut.title.replace('"', "'").replace("\r", " ").replace("\n", " ")
-    lo, hi = _fmt(np.asarray(lut.domain_min)), _fmt(np.asarray(lut.domain_max))
+    title = _LINE_BREAKS.sub(" ", lut.title.replace('"', "'"))
     head = [
         f'TITLE "{title}"',
         f"LUT_3D_SIZE {lut.size}",
-        "DOMAIN_MIN {:.6f} {:.6f} {:.6f}".format(*lo),
-        "DOMAIN_MAX {:.6f} {:.6f} {:.6f}".format(*hi),
+        f"DOMAIN_MIN {_domain_text(lut.domain_min)}",
+        f"DOMAIN_MAX {_domain_text(lut.domain_max)}",
     ]
     rows = _fmt(lut.table.reshape(-1, 3))
     body = "\n".join(f"{r:.6f} {g:.6f} {b:.6f}" for r, g, b in rows.tolist())

@@ -29,6 +29,8 @@ _SLUG_RE = re.compile(r"^\w[\w.+-]*$")
 _REGION_RE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
 _REGION_ALIASES = {"ALL": DEFAULT_REGION, "WORLDWIDE": DEFAULT_REGION, "WW": DEFAULT_REGION,
                    "GLOBAL": DEFAULT_REGION}
+#: Largest whole number the index stores (SQLite integers are signed 64-bit).
+MAX_INT = 2**63 - 1
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n"}
 
@@ -43,6 +45,10 @@ def _scalar_text(value: Any) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError(f"expected text, got a JSON {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a JSON "\ud800" escape
+        raise ValueError(f"not valid Unicode text: {value!r}") from None
     value = value.strip()
     return value or None
 
@@ -118,9 +124,14 @@ def _parse_int(value: Any, minimum: int) -> int | None:
         digits = text.replace(",", "").replace("_", "")
         if not re.fullmatch(r"[+-]?\d+", digits):
             raise ValueError(f"expected a whole number, got {text!r}")
+        if len(digits.lstrip("+-0")) > len(str(MAX_INT)):  # beyond 64 bits: not worth parsing
+            raise ValueError(f"must be at least {minimum}, got {text!r}"
+                             if digits.startswith("-") else f"too large: at most {MAX_INT}")
         number = int(digits)
     if number < minimum:
         raise ValueError(f"must be at least {minimum}, got {number}")
+    if number > MAX_INT:
+        raise ValueError(f"too large: at most {MAX_INT}")
     return number
 
 
@@ -140,7 +151,10 @@ def _parse_number(value: Any, *, positive: bool) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {json.dumps(value)}")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond 1.8e308
+            raise ValueError("expected a number, got one too large") from None
     else:
         text = _scalar_text(value)
         if text is None:
@@ -158,7 +172,7 @@ def _parse_number(value: Any, *, positive: bool) -> float | None:
 def parse_duration(value: Any) -> float | None:
     """Seconds, as a number or ``m:ss``."""
     text = value.strip() if isinstance(value, str) else None
-    if text and re.fullmatch(r"\d+:\d{1,2}(\.\d+)?", text):
+    if text and re.fullmatch(r"\d{1,9}:\d{1,2}(\.\d+)?", text):
         minutes, seconds = text.split(":")
         if float(seconds) >= 60:
             raise ValueError(f"bad duration {text!r}")
@@ -219,7 +233,7 @@ def _split_list(value: Any) -> list[Any]:
     if text.startswith("["):
         try:
             items = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             raise ValueError(f"bad JSON list {text!r}") from None
         if not isinstance(items, list):
             raise ValueError(f"expected a list, got {text!r}")

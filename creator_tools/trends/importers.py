@@ -205,9 +205,24 @@ def _json_error(exc: json.JSONDecodeError, name: str, line_offset: int = 0) -> D
                          column=str(exc.colno))
 
 
+def _loads(text: str, name: str, row: int | None) -> Any:
+    """``json.loads``, with the errors that are not :class:`json.JSONDecodeError` (nesting
+    deeper than Python's recursion limit, integers over 4300 digits) as :class:`DataFileError`.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise DataFileError("invalid JSON: nested too deeply", path=name, row=row) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # int("1" * 5000): the text is JSON, but too big a number
+        raise DataFileError("invalid JSON: a number with too many digits", path=name,
+                            row=row) from None
+
+
 def _read_json(text: str, name: str, kind: str | None) -> tuple[list[Record], list[str]]:
     try:
-        doc = json.loads(text)
+        doc = _loads(text, name, None)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and text.lstrip().startswith("{"):
             return _read_ndjson(text, name)  # NDJSON without the suffix
@@ -252,7 +267,7 @@ def _read_ndjson(text: str, name: str) -> tuple[list[Record], list[str]]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = _loads(line, name, number)
         except json.JSONDecodeError as exc:
             raise _json_error(exc, name, number - 1) from None
         if not isinstance(item, dict):
