@@ -11,32 +11,47 @@ from creator_tools.cli.boundary import add_command
 from creator_tools.cli.console import emit_json, err, out
 from creator_tools.exit_codes import ExitCode
 
+# Edit options default to None ("not given"): edit_choices() fills them in from the settings
+# (built-in default < user config < project creator.toml < --preset < flag).
 Platform = Annotated[str | None, typer.Option("--platform",
-                                              help="tiktok, reels or shorts (default: profile, "
-                                                   "else tiktok).")]
-Aspect = Annotated[str, typer.Option("--aspect", help="9:16, 1:1, 4:5 or 16:9.")]
-Cut = Annotated[str, typer.Option("--cut", help="silence (trim dead air, shorten pauses) or none.")]
-MaxPause = Annotated[float, typer.Option("--max-pause", min=0.2,
-                                         help="Pauses longer than this are shortened (s).")]
-ReframeOpt = Annotated[str, typer.Option("--reframe",
-                                         help="auto, crop (follow the subject), fill, letterbox, "
-                                              "none.")]
-LookOpt = Annotated[str, typer.Option("--look", help="auto, none, a look name or a .cube file.")]
-Strength = Annotated[float, typer.Option("--look-strength", min=0.0, max=1.0,
-                                         help="Mix of the look with the original.")]
-MusicOpt = Annotated[str, typer.Option("--music",
-                                       help="auto, none, a bundled track id or an audio file.")]
-Enhance = Annotated[bool, typer.Option("--enhance/--no-enhance",
-                                       help="Exposure, white balance, denoise, stabilization.")]
-Stabilize = Annotated[bool, typer.Option("--stabilize/--no-stabilize",
-                                         help="Stabilize shaky footage (when the analysis "
-                                              "finds shake).")]
-Denoise = Annotated[bool, typer.Option("--denoise/--no-denoise",
-                                       help="Denoise low-light footage (when it is dark).")]
-Voice = Annotated[bool, typer.Option("--voice-cleanup/--no-voice-cleanup",
-                                     help="High-pass, noise reduction, gentle compression.")]
-Caption = Annotated[str, typer.Option("--caption", help="What the clip is about (caption text).")]
-Niche = Annotated[str | None, typer.Option("--niche", help="Your niche (default: profile).")]
+                                              help="tiktok, reels or shorts (default: tiktok).")]
+Aspect = Annotated[str | None, typer.Option("--aspect",
+                                            help="9:16, 1:1, 4:5 or 16:9 (default: 9:16).")]
+Cut = Annotated[str | None, typer.Option("--cut", help="silence (trim dead air, shorten pauses) "
+                                                       "or none (default: silence).")]
+MaxPause = Annotated[float | None, typer.Option("--max-pause", min=0.2,
+                                                help="Pauses longer than this are shortened "
+                                                     "(s, default: 0.6).")]
+ReframeOpt = Annotated[str | None, typer.Option("--reframe",
+                                                help="auto, crop (follow the subject), fill, "
+                                                     "letterbox, none (default: auto).")]
+LookOpt = Annotated[str | None, typer.Option("--look", help="auto, none, a look name or a .cube "
+                                                            "file (default: auto).")]
+Strength = Annotated[float | None, typer.Option("--look-strength", min=0.0, max=1.0,
+                                                help="Mix of the look with the original "
+                                                     "(default: 0.8).")]
+MusicOpt = Annotated[str | None, typer.Option("--music",
+                                              help="auto, none, a bundled track id or an audio "
+                                                   "file (default: auto).")]
+Enhance = Annotated[bool | None, typer.Option("--enhance/--no-enhance",
+                                              help="Exposure, white balance, denoise, "
+                                                   "stabilization (default: on).")]
+Stabilize = Annotated[bool | None, typer.Option("--stabilize/--no-stabilize",
+                                                help="Stabilize shaky footage (when the "
+                                                     "analysis finds shake; default: on).")]
+Denoise = Annotated[bool | None, typer.Option("--denoise/--no-denoise",
+                                              help="Denoise low-light footage (when it is dark; "
+                                                   "default: on).")]
+Voice = Annotated[bool | None, typer.Option("--voice-cleanup/--no-voice-cleanup",
+                                            help="High-pass, noise reduction, gentle "
+                                                 "compression (default: on).")]
+Caption = Annotated[str | None, typer.Option("--caption",
+                                             help="What the clip is about (caption text).")]
+Niche = Annotated[str | None, typer.Option("--niche", help="Your niche (default: none).")]
+PresetOpt = Annotated[str | None, typer.Option("--preset", metavar="<name>",
+                                               help="A preset from creator.toml or your config, "
+                                                    "or tiktok, reels, shorts (see creator "
+                                                    "config show).")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print a JSON result on stdout.")]
 
@@ -53,29 +68,35 @@ _CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_s
 
 
 def edit_choices(values: dict[str, object]) -> object:
-    """:class:`EditChoices` from a command's option values, profile defaults filled in."""
-    from creator_tools.cli.profile import profile_default
-    from creator_tools.edit.job import EditChoices
+    """:class:`EditChoices` from a command's option values (``locals()``).
 
-    choices = {k: v for k, v in values.items() if k in _CHOICES}
-    choices["platform"] = profile_default(choices["platform"], "platform", "tiktok")  # type: ignore[arg-type]
-    choices["niche"] = profile_default(choices["niche"], "niche")  # type: ignore[arg-type]
-    return EditChoices(**choices)  # type: ignore[arg-type]
+    Options left at ``None`` take their value from the settings: built-in default < user
+    config < project ``creator.toml`` < the preset named by ``values["preset"]`` < flag.
+    """
+    from creator_tools.edit.job import EditChoices
+    from creator_tools.settings import resolve_edit_settings
+
+    flags = {k: v for k, v in values.items() if k in _CHOICES and v is not None}
+    preset = values.get("preset")
+    settings, _ = resolve_edit_settings(flags, preset if isinstance(preset, str) else None)
+    return EditChoices(**settings)  # type: ignore[arg-type]
 
 
 def plan_command(
     clip: Annotated[Path, typer.Argument(help="The clip to plan.", show_default=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Plan file (default: stdout).")] = None,
-    platform: Platform = None, aspect: Aspect = "9:16", cut: Cut = "silence",
-    max_pause: MaxPause = 0.6, reframe: ReframeOpt = "auto", look: LookOpt = "auto",
-    look_strength: Strength = 0.8, music: MusicOpt = "auto", enhance: Enhance = True,
-    voice_cleanup: Voice = True, caption: Caption = "", niche: Niche = None, force: Force = False,
-    stabilize: Stabilize = True, denoise: Denoise = True,
+    preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,
+    cut: Cut = None, max_pause: MaxPause = None, reframe: ReframeOpt = None,
+    look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
+    enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
+    niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
+    denoise: Denoise = None,
 ) -> int:
     """Analyze a clip and write its edit plan (JSON) without rendering.
 
-    Inspect or hand-edit the plan, then render it with ``creator render``.
+    Inspect or hand-edit the plan, then render it with ``creator render``. Option defaults
+    come from your config, a creator.toml and --preset (see ``creator config show``).
     """
 
     from creator_tools.cli.progress import step
@@ -118,11 +139,12 @@ def edit_command(
     clip: Annotated[Path, typer.Argument(help="The raw clip.", show_default=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Default: NAME.edited.mp4 beside it.")] = None,
-    platform: Platform = None, aspect: Aspect = "9:16", cut: Cut = "silence",
-    max_pause: MaxPause = 0.6, reframe: ReframeOpt = "auto", look: LookOpt = "auto",
-    look_strength: Strength = 0.8, music: MusicOpt = "auto", enhance: Enhance = True,
-    voice_cleanup: Voice = True, caption: Caption = "", niche: Niche = None, force: Force = False,
-    stabilize: Stabilize = True, denoise: Denoise = True,
+    preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,
+    cut: Cut = None, max_pause: MaxPause = None, reframe: ReframeOpt = None,
+    look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
+    enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
+    niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
+    denoise: Denoise = None,
     plan_only: Annotated[bool, typer.Option("--plan-only",
                                             help="Write the plan sidecar and stop.")] = False,
     json_out: JsonOut = False,
@@ -131,6 +153,8 @@ def edit_command(
     reframed around the subject, corrected, graded, loudness-normalized, music under speech.
 
     Writes NAME.edited.mp4 with sidecars NAME.edited.plan.json and NAME.edited.caption.txt.
+    Option defaults come from your config, a creator.toml and --preset (see ``creator config
+    show``).
     """
     from creator_tools.cli.progress import steps
     from creator_tools.edit.job import edit_clip
