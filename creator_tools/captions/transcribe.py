@@ -1,0 +1,197 @@
+"""Speech to text with word times: :func:`transcribe` and its cached form.
+
+The audio is decoded by our own ffmpeg pipe (:func:`creator_tools.media.decode.read_audio`,
+16 kHz mono float32, the first audio stream of a video or audio file) and handed to
+faster-whisper as an array. faster-whisper is imported only when a model is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from creator_tools.captions.model import ModelRef, load_model
+from creator_tools.captions.transcript import FORMAT_VERSION, Segment, Transcript, Word
+from creator_tools.errors import MediaError, UsageError
+
+if TYPE_CHECKING:
+    from creator_tools.media.probe import MediaInfo
+
+#: Whisper's input rate.
+SAMPLE_RATE = 16000
+#: ``progress(seconds_done, total_seconds)``
+Progress = Callable[[float, float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class WhisperSettings:
+    """faster-whisper decoding settings (part of the cache key).
+
+    The defaults were chosen on ``pyannote_sample.wav`` (a 30 s phone call, speech from
+    6.68 s) and a 60 s loop of it, with the bundled ``tiny.en`` (int8) on 2 cores; WER over
+    lower-cased words without punctuation (``benchmarks/bench_captions.py``):
+
+    * ``vad_filter`` on: Silero VAD (ONNX, shipped with faster-whisper) drops the silences
+      before decoding. Without it the 30 s sample's first word lands 0.66 s late (a
+      "hello" invented in the dead air) and WER is 0.17 instead of 0.12, and the 60 s loop
+      takes about twice the CPU time (4.4x real time in CPU seconds instead of 8x).
+    * ``vad_speech_pad_ms`` 400 (faster-whisper's default): 200 ms puts the first word
+      0.1-0.2 s closer but cuts words at chunk edges (WER 0.15-0.16 instead of 0.12-0.13).
+    * ``beam_size`` 5: greedy decoding (1) saves a fifth to a third of the CPU time but makes
+      more mistakes (WER 0.16-0.17 instead of 0.12-0.13); 2 was as accurate on this sample
+      and 10-20 % cheaper: the choice if speed matters more than robustness.
+    * ``condition_on_previous_text`` off: on, two runs of the grid went wrong on the 60 s
+      loop (a repetition loop at WER 0.47; temperature fallbacks taking 3.6x the CPU time);
+      off, none did, and it was no worse anywhere else.
+    """
+
+    beam_size: int = 5
+    vad_filter: bool = True
+    vad_min_silence_ms: int = 2000
+    vad_speech_pad_ms: int = 400
+    condition_on_previous_text: bool = False
+
+    def key(self) -> str:
+        """A digest of these settings and the transcript format version."""
+        blob = json.dumps({"v": FORMAT_VERSION, **asdict(self)}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def transcribe(
+    path: str | os.PathLike[str],
+    *,
+    model: str | os.PathLike[str] | None = None,
+    language: str | None = "en",
+    settings: WhisperSettings = WhisperSettings(),
+    progress: Progress | None = None,
+    info: MediaInfo | None = None,
+) -> Transcript:
+    """Transcribe the first audio stream of a video or audio file, with word times.
+
+    Parameters
+    ----------
+    path
+        A media file with an audio stream.
+    model
+        See :func:`creator_tools.captions.model.resolve_model` (``None``: the bundled
+        ``tiny.en``).
+    language
+        Two-letter code of the spoken language; ``None`` detects it (multilingual models).
+    settings
+        Decoding settings.
+    progress
+        Called now and then with (seconds transcribed, clip duration).
+    info
+        The file's probe record, when already known.
+
+    Raises
+    ------
+    creator_tools.captions.model.CaptionsUnavailable
+        The captions extra or the model is missing (exit 2).
+    creator_tools.errors.UsageError
+        An English-only model with another language (exit 2).
+    creator_tools.errors.InputError
+        The file cannot be read as media or has no audio stream (exit 3).
+    """
+    info = _probe_audio(path, info)
+    wm, ref = load_model(model)
+    lang = _check_language(language, wm, ref)
+    from creator_tools.media.decode import read_audio
+
+    audio = read_audio(path, sample_rate=SAMPLE_RATE, info=info)
+    duration = audio.size / SAMPLE_RATE
+    if audio.size < SAMPLE_RATE // 10:  # nothing Whisper could hear
+        return Transcript(lang or "en", duration, (), ref.name)
+    segments, fw_info = wm.transcribe(
+        audio,
+        language=lang,
+        beam_size=settings.beam_size,
+        word_timestamps=True,
+        vad_filter=settings.vad_filter,
+        vad_parameters={"min_silence_duration_ms": settings.vad_min_silence_ms,
+                        "speech_pad_ms": settings.vad_speech_pad_ms},
+        condition_on_previous_text=settings.condition_on_previous_text,
+    )
+    out: list[Segment] = []
+    for seg in segments:  # a generator: decoding happens as it is consumed
+        out.append(_segment(seg))
+        if progress:
+            progress(min(float(seg.end), duration), duration)
+    if progress:
+        progress(duration, duration)
+    return Transcript(str(fw_info.language or lang or "en"), duration, tuple(out), ref.name)
+
+
+def transcribe_cached(
+    path: str | os.PathLike[str],
+    *,
+    model: str | os.PathLike[str] | None = None,
+    language: str | None = "en",
+    settings: WhisperSettings = WhisperSettings(),
+    progress: Progress | None = None,
+    use_cache: bool = True,
+) -> tuple[Transcript, bool]:
+    """:func:`transcribe` through the per-user cache; returns (transcript, came_from_cache).
+
+    The key is the input (path, size, mtime), the model (its file), the language and the
+    settings.
+    """
+    from creator_tools import cache
+    from creator_tools.captions.model import resolve_model
+
+    info = _probe_audio(path)
+    ref = resolve_model(model)
+    key = cache.input_key(path, "transcript", _params(ref, language, settings))
+    if use_cache:
+        data = cache.load("transcript", key)
+        if data is not None and data.get("version") == FORMAT_VERSION:
+            try:
+                return Transcript.from_dict(data), True
+            except (KeyError, TypeError, ValueError):
+                pass
+    result = transcribe(path, model=model, language=language, settings=settings,
+                        progress=progress, info=info)
+    record = result.to_dict()
+    if use_cache:
+        cache.store("transcript", key, record)
+    return Transcript.from_dict(record), False  # exactly what the cache gives next time
+
+
+def _probe_audio(path: str | os.PathLike[str], info: MediaInfo | None = None) -> MediaInfo:
+    from creator_tools.media.probe import probe
+
+    info = info or probe(path)
+    if info.audio is None:
+        raise MediaError("no audio stream: nothing to transcribe", path=path)
+    return info
+
+
+def _params(ref: ModelRef, language: str | None, settings: WhisperSettings) -> str:
+    return json.dumps({"model": ref.key, "language": language, "settings": settings.key()})
+
+
+def _check_language(language: str | None, wm: Any, ref: ModelRef) -> str | None:
+    lang = (language or "").strip().lower() or None
+    if lang == "auto":
+        lang = None
+    if lang is not None and lang not in wm.supported_languages:
+        if not wm.model.is_multilingual:
+            raise UsageError(f"model {ref.name} understands English only; pass --model with "
+                             f"a multilingual model (e.g. small) for language {lang!r}")
+        raise UsageError(f"language {lang!r} is not one the model knows")
+    return lang
+
+
+def _segment(seg: Any) -> Segment:
+    words = []
+    for w in seg.words or ():
+        text = w.word.strip()
+        if text:
+            words.append(Word(round(float(w.start), 3), round(float(w.end), 3), text,
+                              round(float(w.probability), 3)))
+    return Segment(round(float(seg.start), 3), round(float(seg.end), 3), seg.text.strip(),
+                   tuple(words))
