@@ -48,8 +48,11 @@ def _root(
 def _register() -> None:
     from creator_tools.cli import (
         analyze_cmd,
+        batch_cmd,
+        captions_cmd,
         config_cmd,
         edit_cmd,
+        export_cmd,
         music_cmd,
         probe_cmd,
         suggest_cmd,
@@ -60,6 +63,9 @@ def _register() -> None:
     analyze_cmd.register(app)
     suggest_cmd.register(app)
     edit_cmd.register(app)
+    batch_cmd.register(app)
+    export_cmd.register(app)
+    captions_cmd.register(app)
     trends_cmd.register(app)
     music_cmd.register(app)
     config_cmd.register(app)

@@ -1,0 +1,242 @@
+"""One clip of a batch: where its outputs go, whether they are still good, and the edit itself.
+
+Resuming: after a clip's edit succeeds, a small marker ``.NAME.edited.done.json`` is written
+beside the video (atomically, like every output). It records the fingerprint of the edit
+choices, the input's size and modification time, and the video's size and modification time.
+A later batch skips the clip while all of that still holds (see :func:`is_up_to_date`); any
+difference (other choices, a changed input, a replaced or missing output) means redo.
+
+The marker also says "these outputs are the batch's own": a batch redoes a stale output it made
+without ``force``, but never replaces a file it did not make unless asked with ``force``. A
+marker with ``"complete": false`` is written before an edit starts, so an interrupted or failed
+edit's leftovers (a plan sidecar) are still known as ours on the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from creator_tools.edit.job import EditChoices, EditTargets
+from creator_tools.errors import CreatorError
+
+Status = Literal["ok", "failed", "skipped"]
+Progress = Callable[[float, float], None]
+
+#: Format version of the resume marker.
+MARKER_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One clip of a batch and the folder its outputs go to (``None``: beside the clip)."""
+
+    input: Path
+    outdir: Path | None = None
+
+    @property
+    def targets(self) -> EditTargets:
+        return targets_for(self.input, self.outdir)
+
+
+@dataclass
+class BatchOutcome:
+    """What became of one clip (durations in seconds; ``seconds`` is the time it took)."""
+
+    input: Path
+    status: Status
+    output: Path | None = None
+    error: str | None = None
+    duration_before: float | None = None
+    duration_after: float | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The NDJSON record of ``creator batch --json`` (see ``docs/json-output.md``)."""
+
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 3)
+
+        return {"input": str(self.input), "status": self.status,
+                "output": None if self.output is None else str(self.output),
+                "error": self.error, "duration_before": r(self.duration_before),
+                "duration_after": r(self.duration_after)}
+
+
+def targets_for(clip: str | Path, outdir: str | Path | None = None) -> EditTargets:
+    """``NAME.edited.mp4`` and its sidecars, beside ``clip`` or in ``outdir``."""
+    clip = Path(clip)
+    output = None if outdir is None else Path(outdir) / f"{clip.stem}.edited.mp4"
+    return EditTargets.beside(clip, output)
+
+
+def make_items(clips: Sequence[Path], *, outdir: Path | None = None,
+               folders: Sequence[Path] = ()) -> tuple[list[BatchItem], list[BatchOutcome]]:
+    """Items for ``clips`` (outputs into ``outdir``, mirroring each clip's place below the
+    ``folders`` it was found in), and a failed outcome for each clip whose output would be the
+    same file as an earlier clip's."""
+    from creator_tools.batch.collect import relative_folder
+
+    items: list[BatchItem] = []
+    clashes: list[BatchOutcome] = []
+    seen: dict[str, Path] = {}
+    for clip in clips:
+        folder = None if outdir is None else outdir / relative_folder(clip, folders)
+        item = BatchItem(clip, folder)
+        key = os.path.realpath(item.targets.video)
+        if key in seen:
+            clashes.append(BatchOutcome(clip, "failed", error=f"{clip}: its output "
+                                        f"{item.targets.video} is also {seen[key]}'s output"))
+            continue
+        seen[key] = clip
+        items.append(item)
+    return items, clashes
+
+
+# ---------------------------------------------------------------------------------------
+# The resume marker
+# ---------------------------------------------------------------------------------------
+
+def marker_path(video: str | Path) -> Path:
+    """``.NAME.edited.done.json`` beside ``NAME.edited.mp4``."""
+    video = Path(video)
+    stem = video.name[: -len(video.suffix)] if video.suffix else video.name
+    return video.with_name(f".{stem}.done.json")
+
+
+def _read_marker(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == MARKER_VERSION else None
+
+
+def _write_marker(path: Path, record: dict[str, Any]) -> None:
+    from creator_tools.fs import atomic_output
+
+    with atomic_output(path, force=True) as tmp:
+        tmp.write_text(json.dumps({"version": MARKER_VERSION, **record}, indent=1) + "\n",
+                       encoding="utf-8")
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _done_record(clip: Path, targets: EditTargets, choices: EditChoices) -> dict[str, Any] | None:
+    """The marker of ``targets`` when it shows them complete and current, else ``None``."""
+    m = _read_marker(marker_path(targets.video))
+    if m is None or m.get("complete") is not True or m.get("fingerprint") != choices.fingerprint():
+        return None
+    try:
+        clip_size, clip_mtime = _stat(clip)
+        video_size, video_mtime = _stat(targets.video)
+        sidecars = targets.plan.is_file() and targets.caption.is_file()
+    except OSError:
+        return None
+    current = (sidecars and video_mtime >= clip_mtime
+               and [m.get("input_size"), m.get("input_mtime_ns")] == [clip_size, clip_mtime]
+               and [m.get("output_size"), m.get("output_mtime_ns")] == [video_size, video_mtime])
+    return m if current else None
+
+
+def is_up_to_date(clip: str | Path, targets: EditTargets, choices: EditChoices) -> bool:
+    """True when ``targets`` hold a finished edit of ``clip`` as it is now, with ``choices``.
+
+    That is: the video and its sidecars exist, the video is newer than the input, and the
+    marker written when it was made names the same choices, the same input (size and mtime)
+    and this very video (size and mtime).
+    """
+    return _done_record(Path(clip), targets, choices) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# One clip
+# ---------------------------------------------------------------------------------------
+
+def run_one(clip: str | Path, choices: EditChoices, *,
+            outdir: str | Path | None = None, force: bool = False, threads: int | None = None,
+            analyze_progress: Progress | None = None,
+            render_progress: Progress | None = None) -> BatchOutcome:
+    """Edit one clip of a batch, unless its outputs are up to date (then ``skipped``).
+
+    Outputs go beside ``clip`` or into ``outdir`` (created when missing). ``force`` redoes an
+    up-to-date clip and replaces outputs the batch did not make. Never raises for a bad clip:
+    a :class:`~creator_tools.errors.CreatorError` becomes a ``failed`` outcome with its
+    one-line message, any other exception a ``failed`` "internal error: ...". Only
+    ``KeyboardInterrupt`` (Ctrl-C, SIGTERM, a stopping batch) goes through, after the clip's
+    temporary files are gone.
+    """
+    start = time.perf_counter()
+    clip = Path(clip)
+    try:
+        targets = targets_for(clip, outdir)
+        if not force and (done := _done_record(clip, targets, choices)) is not None:
+            return BatchOutcome(clip, "skipped", targets.video,
+                                duration_before=done.get("duration_before"),
+                                duration_after=done.get("duration_after"),
+                                seconds=time.perf_counter() - start)
+        outcome = _edit(clip, targets, choices, force=force, threads=threads,
+                        analyze_progress=analyze_progress, render_progress=render_progress)
+    except CreatorError as exc:
+        outcome = BatchOutcome(clip, "failed", error=str(exc))
+    except Exception as exc:
+        outcome = BatchOutcome(clip, "failed",
+                               error=f"internal error: {type(exc).__name__}: {exc}")
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool,
+          threads: int | None, analyze_progress: Progress | None,
+          render_progress: Progress | None) -> BatchOutcome:
+    from creator_tools.edit.job import edit_clip
+    from creator_tools.fs import check_output
+    from creator_tools.media.probe import check_readable_file, probe
+
+    # Cheap checks first: a bad clip leaves nothing behind (no marker, no folder).
+    check_readable_file(clip)
+    probe(clip)
+    marker = marker_path(targets.video)
+    ours = marker.exists()
+    if not ours and not force:
+        for target in targets.all():
+            if target.exists():
+                check_output(target, inputs=(clip,))  # raises: output exists (use --force)
+    if not targets.video.parent.is_dir():
+        try:
+            targets.video.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from creator_tools.errors import InputError
+
+            raise InputError(f"cannot create the output folder: {exc.strerror or exc}",
+                             path=targets.video.parent) from None
+    input_size, input_mtime = _stat(clip)
+    record = {"complete": False, "fingerprint": choices.fingerprint(),
+              "choices": choices.to_dict(), "input": os.path.abspath(clip),
+              "input_size": input_size, "input_mtime_ns": input_mtime}
+    _write_marker(marker, record)
+    try:
+        r = edit_clip(clip, choices, output=targets.video, force=True, threads=threads,
+                      analyze_progress=analyze_progress, render_progress=render_progress)
+    except BaseException:
+        # Nothing of ours left: no marker either (an edit that failed before writing anything).
+        if not any(t.exists() for t in targets.all()):
+            with contextlib.suppress(OSError):
+                marker.unlink()
+        raise
+    video_size, video_mtime = _stat(targets.video)
+    _write_marker(marker, {**record, "complete": True, "output_size": video_size,
+                           "output_mtime_ns": video_mtime, "duration_before": r.duration_before,
+                           "duration_after": r.duration,
+                           "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+    return BatchOutcome(clip, "ok", targets.video, duration_before=r.duration_before,
+                        duration_after=r.duration)
