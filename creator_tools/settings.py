@@ -30,7 +30,7 @@ from creator_tools.errors import DataFileError, UsageError
 PROJECT_FILE = "creator.toml"
 
 #: Kept equal to ``creator_tools.edit.job`` (a test checks): importing it here would load numpy.
-CUT_MODES = ("silence", "none")
+CUT_MODES = ("silence", "fillers", "none")
 REFRAME_CHOICES = ("auto", "crop", "fill", "letterbox", "none")
 
 #: The edit options (the fields of ``EditChoices``) and their built-in defaults.
@@ -38,6 +38,8 @@ EDIT_DEFAULTS: dict[str, object] = {
     "platform": "tiktok", "aspect": "9:16", "cut": "silence", "max_pause": 0.6,
     "reframe": "auto", "look": "auto", "look_strength": 0.8, "music": "auto", "enhance": True,
     "stabilize": True, "denoise": True, "voice_cleanup": True, "caption": "", "niche": None,
+    # None: burn captions in when the captions extra is installed.
+    "captions": None, "caption_style": "bold",
 }
 #: Every setting, profile keys first, with its built-in default.
 DEFAULTS: dict[str, object] = {"niche": None, "region": None, "language": None,
@@ -46,7 +48,7 @@ DEFAULTS: dict[str, object] = {"niche": None, "region": None, "language": None,
 BUILTIN_PRESETS: dict[str, dict[str, object]] = {p: {"platform": p} for p in PLATFORMS}
 
 _TABLES = ("profile", "edit", "preset")
-_BOOLS = ("enhance", "stabilize", "denoise", "voice_cleanup")
+_BOOLS = ("enhance", "stabilize", "denoise", "voice_cleanup", "captions")
 _RANGES = {"max_pause": (0.2, None), "look_strength": (0.0, 1.0)}
 _PATH_KEYS = ("look", "music")  # relative file paths are relative to the config file
 
@@ -123,7 +125,10 @@ def _check_edit_value(path: Path, where: str, key: str, value: object) -> object
         return float(value)
     if not isinstance(value, str):
         raise _fail(path, where, f"must be a string, not {_kind(value)}")
-    choices = {"aspect": tuple(ASPECTS), "cut": CUT_MODES, "reframe": REFRAME_CHOICES}.get(key)
+    from creator_tools.captions.ass import CAPTION_STYLES
+
+    choices = {"aspect": tuple(ASPECTS), "cut": CUT_MODES, "reframe": REFRAME_CHOICES,
+               "caption_style": tuple(CAPTION_STYLES)}.get(key)
     if choices is not None and value not in choices:
         raise _fail(path, where, f"must be one of {', '.join(choices)}, not {value!r}")
     if key in _PATH_KEYS:

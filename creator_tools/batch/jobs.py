@@ -208,7 +208,7 @@ def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool
     marker = marker_path(targets.video)
     ours = marker.exists()
     if not ours and not force:
-        for target in targets.all():
+        for target in [*targets.all(), targets.srt]:
             if target.exists():
                 check_output(target, inputs=(clip,))  # raises: output exists (use --force)
     if not targets.video.parent.is_dir():

@@ -16,6 +16,8 @@ from creator_tools.cli.console import State, emit_json, err, error_line, progres
 from creator_tools.cli.edit_cmd import (
     Aspect,
     Caption,
+    CaptionsOpt,
+    CaptionStyleOpt,
     Cut,
     Denoise,
     Enhance,
@@ -70,6 +72,7 @@ def batch_command(
     look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
     enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
     niche: Niche = None, stabilize: Stabilize = None, denoise: Denoise = None,
+    captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Redo clips whose outputs are up to date; replace outputs this "
                         "command did not make.")] = False,

@@ -17,8 +17,19 @@ Platform = Annotated[str | None, typer.Option("--platform",
                                               help="tiktok, reels or shorts (default: tiktok).")]
 Aspect = Annotated[str | None, typer.Option("--aspect",
                                             help="9:16, 1:1, 4:5 or 16:9 (default: 9:16).")]
-Cut = Annotated[str | None, typer.Option("--cut", help="silence (trim dead air, shorten pauses) "
-                                                       "or none (default: silence).")]
+Cut = Annotated[str | None, typer.Option("--cut", help="silence (trim dead air, shorten pauses), "
+                                                       "fillers (also um/uh and repeated words; "
+                                                       "needs captions) or none (default: "
+                                                       "silence).")]
+CaptionsOpt = Annotated[bool | None, typer.Option(
+    "--captions/--no-captions",
+    help="Burn in word-timed captions (default: on when the captions extra is installed).")]
+CaptionStyleOpt = Annotated[str | None, typer.Option(
+    "--caption-style", help="bold, boxed or minimal (default: bold).")]
+ExportOpt = Annotated[list[str] | None, typer.Option(
+    "--export", metavar="FORMAT",
+    help="Also write the cut list for an editor beside the video: otio, fcpxml, xml, edl or "
+         "srt (repeatable).")]
 MaxPause = Annotated[float | None, typer.Option("--max-pause", min=0.2,
                                                 help="Pauses longer than this are shortened "
                                                      "(s, default: 0.6).")]
@@ -64,7 +75,8 @@ def register(app: typer.Typer) -> None:
 
 #: The command-line options that shape the edit (shared by ``plan`` and ``edit``).
 _CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_strength", "music",
-            "enhance", "voice_cleanup", "caption", "niche", "stabilize", "denoise")
+            "enhance", "voice_cleanup", "caption", "niche", "stabilize", "denoise", "captions",
+            "caption_style")
 
 
 def edit_choices(values: dict[str, object]) -> object:
@@ -91,7 +103,7 @@ def plan_command(
     look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
     enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
     niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
-    denoise: Denoise = None,
+    denoise: Denoise = None, captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
 ) -> int:
     """Analyze a clip and write its edit plan (JSON) without rendering.
 
@@ -144,7 +156,8 @@ def edit_command(
     look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
     enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
     niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
-    denoise: Denoise = None,
+    denoise: Denoise = None, captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
+    export: ExportOpt = None,
     plan_only: Annotated[bool, typer.Option("--plan-only",
                                             help="Write the plan sidecar and stop.")] = False,
     json_out: JsonOut = False,
@@ -160,23 +173,29 @@ def edit_command(
     from creator_tools.edit.job import edit_clip
 
     choices = edit_choices(locals())
-    with steps("analyze", "render") as (analyze_bar, render_bar):
+    with steps("analyze", "captions", "render") as (analyze_bar, words_bar, render_bar):
         r = edit_clip(clip, choices, output=output, force=force,  # type: ignore[arg-type]
                       plan_only=plan_only, analyze_progress=analyze_bar,
-                      render_progress=render_bar)
+                      transcribe_progress=words_bar, render_progress=render_bar,
+                      exports=tuple(export or ()))
     if json_out:
         record: dict[str, object] = {"plan": str(r.plan_file), "duration": round(r.duration, 3),
                                      "caption": r.caption}
         if not plan_only:
             record = {"output": str(r.output), "duration": round(r.duration, 3),
-                      "removed_seconds": round(r.removed_seconds, 3), **record}
+                      "removed_seconds": round(r.removed_seconds, 3), **record,
+                      "srt": str(r.srt_file) if r.srt_file else None,
+                      "exports": [str(p) for p in r.exports]}
         emit_json(record)
     elif plan_only:
         out.print(f"plan written to {r.plan_file}")
     else:
         out.print(f"[bold green]done[/] {r.output}  {r.duration:.1f} s "
                   f"({r.removed_seconds:.1f} s of dead air removed)")
-        out.print(f"plan    {r.plan_file}\ncaption {r.caption_file}\n\n{r.caption}")
+        out.print(f"plan    {r.plan_file}\ncaption {r.caption_file}")
+        for extra in ([r.srt_file] if r.srt_file else []) + r.exports:
+            out.print(f"{extra.suffix[1:]:<7} {extra}")
+        out.print(f"\n{r.caption}")
         for note in r.notes:
             err.print(f"note: {note}")
     return ExitCode.OK

@@ -25,6 +25,10 @@ def suggest_command(
                                                  help="tiktok, reels, shorts.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=30, help="How many of each.")] = 5,
     index: Annotated[Path | None, typer.Option("--index", help="Trend index file.")] = None,
+    transcribe: Annotated[bool | None, typer.Option(
+        "--transcribe/--no-transcribe",
+        help="Match hashtags to what is said in the clip (default: on when the captions "
+             "extra is installed; cached).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
 ) -> int:
     """Suggest music, a look and hashtags for a clip, with a ready-to-paste caption.
@@ -44,9 +48,10 @@ def suggest_command(
     region = validate("region", region) if region else None
     platform = profile_default(platform, "platform", "tiktok") or "tiktok"
     a = analyze_with_progress(clip)
+    said = _transcript_text(clip, a, transcribe)
     with TrendIndex(index) as idx:
         s = suggest(a, caption=caption, niche=niche, region=region, top=top,
-                    platform=platform, index=idx)
+                    platform=platform, index=idx, transcript=said)
     for w in s.warnings:
         warn_line(w)
     if json_out:
@@ -73,3 +78,18 @@ def suggest_command(
     out.print(music, looks, tags)
     out.print(f"[bold]caption[/] {s.caption}", markup=True)
     return ExitCode.OK
+
+
+def _transcript_text(clip: Path, a: object, wanted: bool | None) -> str:
+    """What is said in ``clip`` (cached transcript), or "" when not wanted or not possible."""
+    from creator_tools.captions.model import captions_available
+
+    if wanted is False or a.media.audio is None:  # type: ignore[attr-defined]
+        return ""
+    if wanted is None and not captions_available():
+        return ""
+    from creator_tools.captions.transcribe import transcribe_cached
+    from creator_tools.cli.progress import step
+
+    with step("captions") as progress:
+        return transcribe_cached(clip, progress=progress)[0].text

@@ -15,13 +15,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
+from creator_tools.captions.transcript import Transcript
 from creator_tools.edit.plan import EditPlan
 from creator_tools.edit.planner import EditOptions
 from creator_tools.errors import UsageError
 
 Progress = Callable[[float, float], None]
 
-CUT_MODES = ("silence", "none")
+CUT_MODES = ("silence", "fillers", "none")
 REFRAME_CHOICES = ("auto", "crop", "fill", "letterbox", "none")
 
 
@@ -43,10 +44,24 @@ class EditChoices:
     voice_cleanup: bool = True
     caption: str = ""
     niche: str | None = None
+    #: Burn word-timed captions in (``None``: when the captions extra is installed).
+    captions: bool | None = None
+    caption_style: str = "bold"
+
+    @property
+    def wants_transcript(self) -> bool:
+        """Whether this edit needs the clip's words (burned captions or filler cuts)."""
+        if self.cut == "fillers" or self.captions:
+            return True
+        if self.captions is None:
+            from creator_tools.captions.model import captions_available
+
+            return captions_available()
+        return False
 
     def __post_init__(self) -> None:
         if self.cut not in CUT_MODES:
-            raise UsageError(f"--cut must be silence or none, not {self.cut!r}")
+            raise UsageError(f"--cut must be {', '.join(CUT_MODES)}, not {self.cut!r}")
         if self.reframe not in REFRAME_CHOICES:
             raise UsageError(f"--reframe must be {', '.join(REFRAME_CHOICES)}, "
                              f"not {self.reframe!r}")
@@ -60,12 +75,16 @@ class EditChoices:
         return hashlib.sha1(blob).hexdigest()[:12]
 
 
-def edit_options(a: Analysis, c: EditChoices) -> EditOptions:
-    """Resolve ``auto`` looks, music and the caption line for analyzed clip ``a``."""
+def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = None
+                 ) -> EditOptions:
+    """Resolve ``auto`` looks, music and the caption line for analyzed clip ``a`` (and what
+    is said in it: ``transcript``)."""
     from creator_tools.edit.choices import resolve_look, resolve_music
     from creator_tools.suggest.hashtags import caption_line
 
-    text, tags = caption_line(a, caption=c.caption, niche=c.niche, platform=c.platform)
+    said = transcript.text if transcript else ""
+    text, tags = caption_line(a, caption=c.caption, niche=c.niche, platform=c.platform,
+                              transcript=said)
     return EditOptions(
         platform=c.platform, aspect=c.aspect, cut=c.cut, max_pause=c.max_pause,
         reframe=c.reframe, enhance=c.enhance, stabilize=c.enhance and c.stabilize,
@@ -73,17 +92,27 @@ def edit_options(a: Analysis, c: EditChoices) -> EditOptions:
         look=resolve_look(c.look, a, strength=c.look_strength, niche=c.niche),
         music=resolve_music(c.music, a, niche=c.niche),
         caption=text, hashtags=tuple(tags),
+        words=transcript.words if transcript else (),
+        burn_captions=bool(transcript) and c.captions is not False,
+        caption_style=c.caption_style,
     )
 
 
-def analyze_and_plan(clip: str | Path, c: EditChoices, *,
-                     progress: Progress | None = None) -> tuple[Analysis, EditPlan]:
-    """The (cached) analysis of ``clip`` and the plan of its edit."""
+def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | None = None,
+                     transcribe_progress: Progress | None = None
+                     ) -> tuple[Analysis, EditPlan]:
+    """The (cached) analysis of ``clip``, its (cached) transcript when the choices need one,
+    and the plan of its edit."""
     from creator_tools.analysis.engine import AnalysisSettings, analyze_cached
     from creator_tools.edit.planner import make_plan
 
     a = analyze_cached(clip, settings=AnalysisSettings(), progress=progress)[0]
-    return a, make_plan(a, edit_options(a, c))
+    transcript = None
+    if c.wants_transcript and a.media.audio is not None:
+        from creator_tools.captions.transcribe import transcribe_cached
+
+        transcript = transcribe_cached(clip, progress=transcribe_progress)[0]
+    return a, make_plan(a, edit_options(a, c, transcript))
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,7 @@ class EditTargets:
     video: Path
     plan: Path
     caption: Path
+    srt: Path
 
     @classmethod
     def beside(cls, clip: str | Path, output: str | Path | None = None) -> EditTargets:
@@ -102,9 +132,10 @@ class EditTargets:
         clip = Path(clip)
         video = Path(output) if output else clip.with_name(f"{clip.stem}.edited.mp4")
         plan, caption = sidecar_paths(video)
-        return cls(video, plan, caption)
+        return cls(video, plan, caption, video.with_suffix(".srt"))
 
     def all(self) -> list[Path]:
+        """The files every edit writes (``srt`` only comes with a transcript)."""
         return [self.video, self.plan, self.caption]
 
 
@@ -116,10 +147,12 @@ class EditResult:
     output: Path | None
     plan_file: Path
     caption_file: Path | None
+    srt_file: Path | None
     duration_before: float
     duration: float
     caption: str
     notes: list[str] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)
 
     @property
     def removed_seconds(self) -> float:
@@ -129,7 +162,8 @@ class EditResult:
 def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
               output: str | Path | None = None, force: bool = False, plan_only: bool = False,
               analyze_progress: Progress | None = None, render_progress: Progress | None = None,
-              threads: int | None = None) -> EditResult:
+              transcribe_progress: Progress | None = None, threads: int | None = None,
+              exports: tuple[str, ...] = ()) -> EditResult:
     """Edit ``clip`` into a finished video with its plan and caption sidecars.
 
     Every output is checked before any work starts (so a refusal costs nothing) and written
@@ -137,24 +171,40 @@ def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
     without ``force``, ffmpeg failure).
     """
     from creator_tools.edit.render import render
-    from creator_tools.edit.sidecars import caption_text, write_text_atomic
+    from creator_tools.edit.sidecars import caption_text, edited_srt, write_text_atomic
+    from creator_tools.export.formats import get_format, write_export
     from creator_tools.fs import check_output
     from creator_tools.media.probe import check_readable_file
 
     clip = Path(clip)
     check_readable_file(clip)
     t = EditTargets.beside(clip, output)
-    for target in [t.plan] if plan_only else t.all():
+    targets = [t.plan] if plan_only else t.all()
+    if choices.wants_transcript and not plan_only:
+        targets.append(t.srt)
+    export_paths = {fmt.lower(): t.video.with_suffix(get_format(fmt).extension)
+                     for fmt in exports}
+    if "srt" in export_paths and not choices.wants_transcript:
+        raise UsageError("--export srt needs captions (the captions extra, or --captions)")
+    export_paths.pop("srt", None)  # the SRT sidecar is written anyway
+    targets += list(export_paths.values())
+    for target in targets:
         check_output(target, force=force, inputs=(clip,))
-    a, plan = analyze_and_plan(clip, choices, progress=analyze_progress)
+    a, plan = analyze_and_plan(clip, choices, progress=analyze_progress,
+                               transcribe_progress=transcribe_progress)
     plan.save(t.plan, force=force)
     text = caption_text(plan)
     result = EditResult(input=clip, output=None, plan_file=t.plan, caption_file=None,
-                        duration_before=a.duration, duration=plan.duration, caption=text,
-                        notes=list(plan.notes))
+                        srt_file=None, duration_before=a.duration, duration=plan.duration,
+                        caption=text, notes=list(plan.notes))
+    result.exports = [write_export(plan, path, fmt, force=force, inputs=(clip,))
+                      for fmt, path in export_paths.items()]
     if plan_only:
         return result
     rendered = render(plan, t.video, force=force, progress=render_progress, threads=threads)
     write_text_atomic(t.caption, text + "\n", force=force)
     result.output, result.caption_file, result.duration = t.video, t.caption, rendered.duration
+    srt = edited_srt(plan)
+    if srt:
+        result.srt_file = write_text_atomic(t.srt, srt, force=force)
     return result

@@ -147,11 +147,27 @@ class AudioPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class CaptionWord:
+    """A spoken word at source ticks ``[start, end)``; ``text`` carries its punctuation."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Captions:
-    """The post caption (text and hashtags); burned-in captions come with the captions extra."""
+    """The post caption (``text`` and ``hashtags``) and the words of the transcript.
+
+    With ``burn`` the words are drawn on the picture in ``style`` (see
+    :data:`creator_tools.captions.CAPTION_STYLES`), timed through the cuts.
+    """
 
     text: str = ""
     hashtags: list[str] = field(default_factory=list)
+    burn: bool = False
+    style: str = "bold"
+    words: list[CaptionWord] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -191,6 +207,24 @@ class EditPlan:
 
     def source(self, sid: str = "main") -> Source:
         return next(s for s in self.sources if s.id == sid)
+
+    def output_words(self) -> list[tuple[float, float, str]]:
+        """The caption words on the output timeline: ``(start, end, text)`` in seconds.
+
+        A word keeps the part of it inside the kept segment it overlaps most; a word mostly
+        cut away (a removed filler, a word in cut-away audio) is dropped.
+        """
+        out = []
+        for word in self.captions.words:
+            acc, best = 0, None
+            for seg in self.segments:
+                a, b = max(word.start, seg.start), min(word.end, seg.end)
+                if b > a and (best is None or b - a > best[1] - best[0]):
+                    best = (acc + a - seg.start, acc + b - seg.start)
+                acc += seg.end - seg.start
+            if best is not None and 2 * (best[1] - best[0]) >= word.end - word.start:
+                out.append((self.seconds(best[0]), self.seconds(best[1]), word.text))
+        return out
 
     def output_time(self, source_tick: int) -> float | None:
         """Where source tick ``source_tick`` lands in the output (seconds), or ``None`` if cut."""
@@ -485,9 +519,29 @@ class _Loader:
         )
 
     def captions(self, d: dict[str, Any], w: str) -> Captions:
-        self.unknown(d, {"text", "hashtags"}, w)
+        from creator_tools.captions.ass import CAPTION_STYLES
+
+        self.unknown(d, {"text", "hashtags", "burn", "style", "words"}, w)
         tags = self.get(d, "hashtags", w, list, [])
         for i, t in enumerate(tags):
             if not isinstance(t, str):
                 raise self.fail(f"{w}.hashtags[{i}]", "must be a string")
-        return Captions(text=self.get(d, "text", w, str, ""), hashtags=list(tags))
+        words = []
+        last = 0
+        for i, item in enumerate(self.get(d, "words", w, list, [])):
+            ww = f"{w}.words[{i}]"
+            wd = self.obj(item, ww)
+            self.unknown(wd, {"start", "end", "text"}, ww)
+            word = CaptionWord(self.get(wd, "start", ww, int, low=0, high=MAX_TICKS),
+                               self.get(wd, "end", ww, int, low=0, high=MAX_TICKS),
+                               self.get(wd, "text", ww, str))
+            if word.end < word.start:
+                raise self.fail(f"{ww}.end", "must not be before start")
+            if word.start < last:
+                raise self.fail(f"{ww}.start", "words must be in time order")
+            last = word.start
+            words.append(word)
+        return Captions(text=self.get(d, "text", w, str, ""), hashtags=list(tags),
+                        burn=self.get(d, "burn", w, bool, False),
+                        style=self.choice(d, "style", w, tuple(CAPTION_STYLES), "bold"),
+                        words=words)

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.analysis.spans import Span
+from creator_tools.captions.transcript import Word
 from creator_tools.edit.plan import (
     ASPECTS,
     AudioPlan,
     Captions,
+    CaptionWord,
     EditPlan,
     Enhance,
     Keyframe,
@@ -50,7 +52,7 @@ class EditOptions:
 
     platform: str = "tiktok"
     aspect: str = "9:16"
-    cut: str = "silence"  # "silence" or "none"
+    cut: str = "silence"  # "silence", "fillers" (silence and filler words) or "none"
     max_pause: float = 0.6
     pre_roll: float = 0.12
     post_roll: float = 0.22
@@ -65,9 +67,36 @@ class EditOptions:
     hashtags: tuple[str, ...] = ()
     crf: int = 20
     preset: str = "veryfast"
+    #: The transcript's words (source seconds): burned in when ``burn_captions``.
+    words: tuple[Word, ...] = ()
+    burn_captions: bool = False
+    caption_style: str = "bold"
 
 
 def keep_segments(a: Analysis, o: EditOptions) -> list[Span]:
+    """Spans of the source to keep: :func:`silence_cuts`, then, with ``cut="fillers"``,
+    filler words ("um", "uh", "erm") and immediate word repeats taken out at word
+    boundaries."""
+    keep = silence_cuts(a, o)
+    if not (o.cut == "fillers" and o.words):
+        return keep
+    from creator_tools.captions.fillers import filler_spans
+
+    for lo, hi in filler_spans(o.words):
+        nxt: list[Span] = []
+        for s in keep:
+            if hi <= s.start or lo >= s.end:
+                nxt.append(s)
+                continue
+            if lo > s.start:
+                nxt.append(Span(s.start, lo))
+            if hi < s.end:
+                nxt.append(Span(hi, s.end))
+        keep = nxt
+    return [s for s in keep if s.duration > 0.04]
+
+
+def silence_cuts(a: Analysis, o: EditOptions) -> list[Span]:
     """Spans of the source to keep: dead air trimmed at both ends, long pauses shortened.
 
     Never cuts inside speech: only the middle of a silence longer than ``max_pause`` goes,
@@ -173,6 +202,18 @@ def _reframe(a: Analysis, o: EditOptions, tb: Fraction, out_w: int, out_h: int) 
     return Reframe(mode="crop", keyframes=frames)
 
 
+def _caption_words(words: tuple[Word, ...], tb: Fraction, limit: int) -> list[CaptionWord]:
+    """Transcript words at source ticks (start rounded down, end up), inside the source."""
+    out: list[CaptionWord] = []
+    for w in words:
+        a = min(limit, max(0, int(Fraction(w.start).limit_denominator(10**6) // tb)))
+        b = min(limit, max(a, -int(-Fraction(w.end).limit_denominator(10**6) // tb)))
+        if out and a < out[-1].start:
+            a = out[-1].start
+        out.append(CaptionWord(a, max(a, b), w.text))
+    return out
+
+
 def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
     """Decide the edit of analyzed clip ``a``.
 
@@ -213,7 +254,8 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
         audio=AudioPlan(target_lufs=p.target_lufs, true_peak_db=p.true_peak_db,
                         measured_lufs=a.loudness.integrated_lufs if a.loudness else None,
                         music=o.music),
-        captions=Captions(text=o.caption, hashtags=list(o.hashtags)),
+        captions=Captions(text=o.caption, hashtags=list(o.hashtags), burn=o.burn_captions,
+                          style=o.caption_style, words=_caption_words(o.words, tb, limit)),
         notes=notes,
     )
     if plan.duration > p.max_duration:

@@ -144,16 +144,17 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         g.add(f"[{bg}]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase,"
               f"crop={small[0]}:{small[1]},boxblur=4:2,scale={W}:{H},eq=brightness=-0.06"
               f"[{bg}b]")
-        g.add(f"[{fg}]scale={W}:{H}:force_original_aspect_ratio=decrease:flags=bicubic[{fg}s]")
+        g.add(f"[{fg}]scale={W}:{H}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic[{fg}s]")
         g.add(f"[{bg}b][{fg}s]overlay=(W-w)/2:(H-h)/2[vframed]")
         chain = []
         src_label = "vframed"
     else:  # letterbox, none
         if e.denoise > 0:
             chain.append(_denoise(e.denoise))
-        chain.append(f"scale={W}:{H}:force_original_aspect_ratio=decrease:flags=bicubic")
+        chain.append(f"scale={W}:{H}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic")
         chain += grade
         chain.append(f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:black")
+    chain += _burned_captions(plan, workdir)
     chain += ["setsar=1", "format=yuv420p"]
     g.add(f"[{src_label}]" + ",".join(chain) + "[vout]")
     # -- sound ----------------------------------------------------------------------------
@@ -246,6 +247,29 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> 
     elif matrix != "bt709" or full:
         out += [f"zscale={source}:m=709:r=limited", "format=yuv420p"]
     return out
+
+
+def _burned_captions(plan: EditPlan, workdir: Path) -> list[str]:
+    """The ``subtitles`` filter drawing the plan's words (an ASS file in ``workdir``) with the
+    bundled font, inside the platform's safe zone; nothing when captions are not burned."""
+    words = plan.output_words() if plan.captions.burn else []
+    if not words:
+        return []
+    from creator_tools.captions.ass import build_ass, font_dir, safe_zone
+    from creator_tools.captions.transcript import Word
+
+    out = plan.output
+    doc = build_ass([Word(a, b, text) for a, b, text in words], width=out.width,
+                    height=out.height, style=plan.captions.style,
+                    safe=safe_zone(out.platform, out.width, out.height))
+    ass = workdir / "captions.ass"
+    ass.write_text(doc, encoding="utf-8")
+    fonts = workdir / "fonts"  # the font files alone: libass tries every file in fontsdir
+    fonts.mkdir()
+    for font in font_dir().glob("*.ttf"):
+        shutil.copyfile(font, fonts / font.name)
+    return [f"subtitles=filename={escape_filter_path(str(ass))}:"
+            f"fontsdir={escape_filter_path(str(fonts))}"]
 
 
 def _denoise(strength: float) -> str:

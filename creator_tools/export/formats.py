@@ -54,6 +54,16 @@ def _edl(plan: EditPlan) -> str:
     return write_edl(plan)
 
 
+def _srt(plan: EditPlan) -> str:
+    from creator_tools.edit.sidecars import edited_srt
+
+    text = edited_srt(plan)
+    if not text:
+        raise UsageError("the plan has no caption words to write as SRT (edit with captions "
+                         "on, which needs the captions extra)")
+    return text
+
+
 #: Format name -> (extension, writer). ``xml`` and ``fcp7xml`` are the same format.
 FORMATS: dict[str, ExportFormat] = {
     "otio": ExportFormat(".otio", _otio),
@@ -61,6 +71,7 @@ FORMATS: dict[str, ExportFormat] = {
     "edl": ExportFormat(".edl", _edl),
     "xml": ExportFormat(".xml", _fcp7xml),
     "fcp7xml": ExportFormat(".xml", _fcp7xml),
+    "srt": ExportFormat(".srt", _srt),
 }
 
 

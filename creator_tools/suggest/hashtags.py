@@ -217,7 +217,9 @@ def broad_tags(docs: list[TagDoc], *, top: int, platform: str = "tiktok") -> lis
 
 
 def caption_line(a: Analysis, *, caption: str = "", niche: str | None = None,
-                 top: int = 5, platform: str = "tiktok") -> tuple[str, tuple[str, ...]]:
-    """The caption text and hashtags for the post."""
-    tags = suggest_hashtags(a, caption=caption, niche=niche, top=top, platform=platform)
+                 top: int = 5, platform: str = "tiktok", transcript: str = ""
+                 ) -> tuple[str, tuple[str, ...]]:
+    """The caption text and hashtags for the post (``transcript``: what is said in it)."""
+    tags = suggest_hashtags(a, caption=caption, niche=niche, top=top, platform=platform,
+                            transcript=transcript)
     return caption.strip(), tuple(t.tag for t in tags)
