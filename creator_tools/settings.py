@@ -39,7 +39,7 @@ EDIT_DEFAULTS: dict[str, object] = {
     "reframe": "auto", "look": "auto", "look_strength": 0.8, "music": "auto", "enhance": True,
     "stabilize": True, "denoise": True, "voice_cleanup": True, "caption": "", "niche": None,
     # None: burn captions in when the captions extra is installed.
-    "captions": None, "caption_style": "bold",
+    "captions": None, "caption_style": "bold", "snap_beats": False,
 }
 #: Every setting, profile keys first, with its built-in default.
 DEFAULTS: dict[str, object] = {"niche": None, "region": None, "language": None,
@@ -48,7 +48,7 @@ DEFAULTS: dict[str, object] = {"niche": None, "region": None, "language": None,
 BUILTIN_PRESETS: dict[str, dict[str, object]] = {p: {"platform": p} for p in PLATFORMS}
 
 _TABLES = ("profile", "edit", "preset")
-_BOOLS = ("enhance", "stabilize", "denoise", "voice_cleanup", "captions")
+_BOOLS = ("enhance", "stabilize", "denoise", "voice_cleanup", "captions", "snap_beats")
 _RANGES = {"max_pause": (0.2, None), "look_strength": (0.0, 1.0)}
 _PATH_KEYS = ("look", "music")  # relative file paths are relative to the config file
 

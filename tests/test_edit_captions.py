@@ -182,3 +182,30 @@ def test_edit_with_captions_on_real_speech(tmp_path):
         start = int(c[0]) * 3600 + int(c[1]) * 60 + int(c[2]) + int(c[3]) / 1000
         assert round(start, 3) in starts  # every cue starts on a word of the edited timeline
         assert start <= plan.duration
+
+
+def test_cuts_snap_to_the_music_beats_without_cutting_speech(speech_clip):
+    from creator_tools.edit.choices import resolve_music
+
+    a = analyze(speech_clip.path)
+    music = resolve_music("pop-sunny-side", a)
+    assert music.bpm  # bundled tracks start on a downbeat: their grid is known
+    period = 60.0 / music.bpm
+    opts = EditOptions(music=music, max_pause=0.4)
+    plain = make_plan(a, opts)
+    snapped = make_plan(a, replace(opts, snap_beats=True))
+    assert len(snapped.segments) == len(plain.segments) >= 3
+    tb = float(snapped.timebase)
+    segs, acc, on_beat = snapped.segments, 0, 0
+    for i, (seg, old) in enumerate(zip(segs[:-1], plain.segments[:-1], strict=True)):
+        assert seg.start == old.start and seg.end >= old.end  # only ever lengthened
+        acc += seg.end - seg.start
+        phase = (acc * tb) % period
+        if min(phase, period - phase) <= tb / 2 + 1e-9:
+            on_beat += seg.end > old.end  # moved onto the beat
+        else:  # left alone only when the next beat lies beyond the removed stretch
+            assert seg.end == old.end and (period - phase) / tb > segs[i + 1].start - seg.end
+    assert on_beat >= 1
+    for s0, s1 in speech_clip.speech:  # every word is still kept
+        assert any(seg.start * tb <= s0 + 0.01 and s1 - 0.01 <= seg.end * tb
+                   for seg in snapped.segments), (s0, s1)

@@ -28,6 +28,7 @@ from creator_tools.cli.edit_cmd import (
     Platform,
     PresetOpt,
     ReframeOpt,
+    SnapBeats,
     Stabilize,
     Strength,
     Voice,
@@ -50,7 +51,8 @@ def register(app: typer.Typer) -> None:
 def batch_command(
     paths: Annotated[list[str], typer.Argument(
         metavar="DIR|FILE...|-", show_default=False,
-        help="Clips, folders of clips, or - to read paths from stdin (one a line).")],
+        help="Clips, folders of clips, or - to read paths from stdin (one a line, or "
+             "NUL-separated as from find -print0).")],
     outdir: Annotated[Path | None, typer.Option(
         "-o", "--output-dir", metavar="OUTDIR",
         help="Write the outputs here (created; subfolders mirrored with --recursive). "
@@ -73,6 +75,7 @@ def batch_command(
     enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
     niche: Niche = None, stabilize: Stabilize = None, denoise: Denoise = None,
     captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
+    snap_beats: SnapBeats = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Redo clips whose outputs are up to date; replace outputs this "
                         "command did not make.")] = False,
@@ -149,11 +152,16 @@ def batch_command(
 
 
 def _expand_stdin(paths: list[str]) -> list[str]:
-    """``paths`` with ``-`` replaced by the non-empty lines of stdin."""
+    """``paths`` with ``-`` replaced by the non-empty lines of stdin (or, when stdin holds NUL
+    bytes, as from ``find -print0``, by its NUL-separated names, taken exactly)."""
     out: list[str] = []
     for p in paths:
         if p == "-":
-            out += [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+            data = sys.stdin.read()
+            if "\0" in data:
+                out += [name for name in data.split("\0") if name.strip()]
+            else:
+                out += [line.strip() for line in data.splitlines() if line.strip()]
         else:
             out.append(p)
     return out

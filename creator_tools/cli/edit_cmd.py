@@ -24,6 +24,10 @@ Cut = Annotated[str | None, typer.Option("--cut", help="silence (trim dead air, 
 CaptionsOpt = Annotated[bool | None, typer.Option(
     "--captions/--no-captions",
     help="Burn in word-timed captions (default: on when the captions extra is installed).")]
+SnapBeats = Annotated[bool | None, typer.Option(
+    "--snap-beats/--no-snap-beats",
+    help="Move each cut onto a beat of the music bed, inside the removed silence "
+         "(default: off).")]
 CaptionStyleOpt = Annotated[str | None, typer.Option(
     "--caption-style", help="bold, boxed or minimal (default: bold).")]
 ExportOpt = Annotated[list[str] | None, typer.Option(
@@ -76,7 +80,7 @@ def register(app: typer.Typer) -> None:
 #: The command-line options that shape the edit (shared by ``plan`` and ``edit``).
 _CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_strength", "music",
             "enhance", "voice_cleanup", "caption", "niche", "stabilize", "denoise", "captions",
-            "caption_style")
+            "caption_style", "snap_beats")
 
 
 def edit_choices(values: dict[str, object]) -> object:
@@ -104,6 +108,7 @@ def plan_command(
     enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
     niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
     denoise: Denoise = None, captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
+    snap_beats: SnapBeats = None,
 ) -> int:
     """Analyze a clip and write its edit plan (JSON) without rendering.
 
@@ -157,6 +162,7 @@ def edit_command(
     enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
     niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
     denoise: Denoise = None, captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
+    snap_beats: SnapBeats = None,
     export: ExportOpt = None,
     plan_only: Annotated[bool, typer.Option("--plan-only",
                                             help="Write the plan sidecar and stop.")] = False,

@@ -52,7 +52,7 @@ def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
         if not local:
             return None
         best = local[0]
-        return Music(file=str(best.file), id=best.id, gain_db=gain_db)
+        return Music(file=str(best.file), id=best.id, gain_db=gain_db, bpm=_beat_grid(best))
     path = Path(v)
     if path.exists() or path.suffix:
         if not path.is_file():
@@ -68,4 +68,13 @@ def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
     if v not in tracks:
         raise UsageError(f"unknown music {v!r}: use auto, none, an audio file or one of "
                          f"{', '.join(sorted(tracks))}")
-    return Music(file=str(tracks[v].file), id=v, gain_db=gain_db)
+    return Music(file=str(tracks[v].file), id=v, gain_db=gain_db, bpm=_beat_grid(tracks[v]))
+
+
+def _beat_grid(track: object) -> float | None:
+    """The tempo of a track whose beats start at its first sample: the bundled tracks (a
+    track added with ``creator music add`` has a tempo but no known downbeat)."""
+    from creator_tools.suggest.catalog import bundled_tracks
+
+    tid = getattr(track, "id", None)
+    return getattr(track, "bpm", None) if tid in bundled_tracks() else None

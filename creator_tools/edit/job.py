@@ -47,6 +47,7 @@ class EditChoices:
     #: Burn word-timed captions in (``None``: when the captions extra is installed).
     captions: bool | None = None
     caption_style: str = "bold"
+    snap_beats: bool = False
 
     @property
     def wants_transcript(self) -> bool:
@@ -94,7 +95,7 @@ def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = No
         caption=text, hashtags=tuple(tags),
         words=transcript.words if transcript else (),
         burn_captions=bool(transcript) and c.captions is not False,
-        caption_style=c.caption_style,
+        caption_style=c.caption_style, snap_beats=c.snap_beats,
     )
 
 

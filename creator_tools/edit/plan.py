@@ -134,6 +134,9 @@ class Music:
     duck: bool = True
     duck_db: float = 12.0
     id: str | None = None
+    #: Tempo of the bed; its beats fall at ``offset``-shifted multiples of 60/bpm from the
+    #: file's start (bundled tracks start on a downbeat). Used to snap cuts to the beat.
+    bpm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,7 +513,8 @@ class _Loader:
                           fade_out=self.get(m, "fade_out", mw, float, 1.5, low=0.0, high=30),
                           duck=self.get(m, "duck", mw, bool, True),
                           duck_db=self.get(m, "duck_db", mw, float, 12.0, low=0.0, high=40),
-                          id=self.get(m, "id", mw, str, None))
+                          id=self.get(m, "id", mw, str, None),
+                          bpm=self.get(m, "bpm", mw, float, None, low=20, high=300))
         return AudioPlan(
             target_lufs=self.get(d, "target_lufs", w, float, -14.0, low=-40, high=-5),
             true_peak_db=self.get(d, "true_peak_db", w, float, -1.0, low=-9, high=0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -69,6 +70,8 @@ class EditOptions:
     preset: str = "veryfast"
     #: The transcript's words (source seconds): burned in when ``burn_captions``.
     words: tuple[Word, ...] = ()
+    #: Move each cut onto a beat of the music bed (within the removed silence only).
+    snap_beats: bool = False
     burn_captions: bool = False
     caption_style: str = "bold"
 
@@ -94,6 +97,33 @@ def keep_segments(a: Analysis, o: EditOptions) -> list[Span]:
                 nxt.append(Span(hi, s.end))
         keep = nxt
     return [s for s in keep if s.duration > 0.04]
+
+
+def snap_to_beats(segments: list[Segment], tb: Fraction, *, period: float,
+                  phase: float = 0.0) -> list[Segment]:
+    """Lengthen kept segments so that each cut lands on a beat of the output timeline (to the
+    nearest frame).
+
+    A segment is only ever extended into the removed stretch after it (silence, by how the
+    spans were made), never shortened, so no speech is cut; a cut that cannot reach the next
+    beat inside that stretch stays where it is. ``period`` and ``phase`` in seconds; ``tb``
+    seconds per tick.
+    """
+    beat = Fraction(period).limit_denominator(10**6)
+    first = Fraction(phase).limit_denominator(10**6)
+    out: list[Segment] = []
+    acc = 0  # output ticks before this segment
+    for i, seg in enumerate(segments):
+        end = seg.end
+        if i + 1 < len(segments):
+            cut = (acc + end - seg.start) * tb
+            target = first + math.ceil((cut - first) / beat) * beat
+            delta = round((target - cut) / tb)
+            if delta > 0 and end + delta <= segments[i + 1].start:
+                end += delta
+        out.append(Segment(seg.start, end, seg.source))
+        acc += end - seg.start
+    return out
 
 
 def silence_cuts(a: Analysis, o: EditOptions) -> list[Span]:
@@ -151,8 +181,6 @@ def _enhance(a: Analysis, o: EditOptions) -> Enhance:
     c = a.color.overall
     gamma = 1.0
     if c.brightness < 0.38:
-        import math
-
         gamma = min(1.8, max(1.0, math.log(max(c.brightness, 0.02)) / math.log(0.45)))
     elif a.color.overexposed:
         gamma = 0.85
@@ -237,6 +265,10 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
     v = a.media.video
     limit = min(limit, v.frames) if v.frames and not v.variable_fps else limit
     segments = _ticks(tb, keep_segments(a, o), limit)
+    if o.snap_beats and o.music is not None and o.music.bpm:
+        # The bed plays from music.offset at output time 0: its beats are at k * period.
+        period = 60.0 / o.music.bpm
+        segments = snap_to_beats(segments, tb, period=period, phase=-o.music.offset % period)
     if not segments:
         segments = [Segment(0, limit)]
     w, h = ASPECTS[o.aspect]
