@@ -92,8 +92,10 @@ def batch_command(
     from creator_tools.batch.collect import collect_clips
     from creator_tools.batch.executors import DaskExecutor, LocalExecutor
     from creator_tools.batch.jobs import make_items
+    from creator_tools.edit.job import check_choices
 
     choices = edit_choices(locals())
+    check_choices(choices)  # type: ignore[arg-type]
     if executor == "dask":
         runner: LocalExecutor | DaskExecutor = DaskExecutor(scheduler or "")
     elif executor == "local":

@@ -76,6 +76,17 @@ class EditChoices:
         return hashlib.sha1(blob).hexdigest()[:12]
 
 
+def check_choices(c: EditChoices) -> None:
+    """Validate the choices that need no analysis (a named look or track, a LUT or audio
+    file), so a typo fails at once instead of after analyzing, or for every clip of a batch."""
+    from creator_tools.edit.choices import resolve_look, resolve_music
+
+    if c.look.strip().lower() not in ("auto", "none"):
+        resolve_look(c.look, None, strength=c.look_strength)  # type: ignore[arg-type]
+    if c.music.strip().lower() not in ("auto", "none"):
+        resolve_music(c.music, None)  # type: ignore[arg-type]
+
+
 def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = None
                  ) -> EditOptions:
     """Resolve ``auto`` looks, music and the caption line for analyzed clip ``a`` (and what
@@ -179,6 +190,7 @@ def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
 
     clip = Path(clip)
     check_readable_file(clip)
+    check_choices(choices)
     t = EditTargets.beside(clip, output)
     targets = [t.plan] if plan_only else t.all()
     if choices.wants_transcript and not plan_only:
