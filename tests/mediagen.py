@@ -406,3 +406,95 @@ def sync_clip() -> Path:
                "-c:a", "aac", "-b:a", "128k", str(out))
 
     return _cached("sync", "mp4", {"v": 1, "ev": SYNC_EVENTS}, build)
+
+
+# ---------------------------------------------------------------------------------------
+# Subjects with known positions, over hard backgrounds (for the subject tracker)
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MovingObject:
+    """A textured square of side ``size`` px whose left edge is at ``x0 + vx * t`` and top
+    edge at ``y0`` (px of the output frame, before any camera jitter)."""
+
+    size: int
+    x0: float
+    vx: float
+    y0: float
+    source: str = "testsrc=s={s}x{s}:r={r}"
+
+    def centre(self, t: float) -> tuple[float, float]:
+        return self.x0 + self.vx * t + self.size / 2, self.y0 + self.size / 2
+
+
+@dataclass(frozen=True)
+class SubjectClip:
+    """A clip of ``objects`` moving over a still textured background filmed by a jittery,
+    noisy, flickering camera. ``truth(t)`` is where object ``i`` is (0..1 of the frame)."""
+
+    path: Path
+    width: int
+    height: int
+    fps: int
+    duration: float
+    objects: tuple[MovingObject, ...]
+    jitter: int
+
+    def truth(self, t: float, i: int = 0) -> tuple[float, float]:
+        x, y = self.objects[i].centre(t)
+        return x / self.width, y / self.height
+
+
+def _texture_png(out: Path, w: int, h: int) -> None:
+    """A still background with hard edges, smooth gradients and fine detail (a Mandelbrot
+    view), the kind of picture where camera shake leaves difference everywhere."""
+    ffmpeg("-f", "lavfi", "-i",
+           f"mandelbrot=s={w}x{h}:r=1:start_x=-0.75:start_y=0.1:start_scale=0.6",
+           "-frames:v", "1", "-f", "image2", "-update", "1", str(out))
+
+
+def subject_clip(
+    objects: tuple[MovingObject, ...] = (MovingObject(64, 60.0, 90.0, 150.0),),
+    *,
+    duration: float = 5.0,
+    jitter: int = 4,
+    noise: int = 10,
+    flicker: float = 0.04,
+    size: tuple[int, int] = (640, 360),
+    fps: int = 30,
+) -> SubjectClip:
+    """Objects moving across a textured still background; the camera shakes by up to
+    ``jitter`` px (uniform random per frame), the sensor adds temporal noise of strength
+    ``noise`` and the light flickers by ``flicker`` (brightness, 0..1) at 3 Hz.
+
+    With ``objects=()`` the scene is still: only the jitter, noise and flicker change.
+    """
+    w, h = size
+    margin = max(jitter, 1) + 8
+    recipe = {"v": 1, "o": objects, "d": duration, "j": jitter, "n": noise, "f": flicker,
+              "s": size, "r": fps}
+
+    def build(out: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            bg = Path(tmp) / "bg.png"
+            _texture_png(bg, w + 2 * margin, h + 2 * margin)
+            args = ["-loop", "1", "-framerate", str(fps), "-i", str(bg)]
+            chain = "[0:v]format=rgb24[b0]"
+            for i, o in enumerate(objects):
+                args += ["-f", "lavfi", "-i", o.source.format(s=o.size, r=fps)]
+                chain += (f";[b{i}][{i + 1}:v]overlay=x='{margin + o.x0}+{o.vx}*t':"
+                          f"y={margin + o.y0}:shortest=1[b{i + 1}]")
+            jx = f"{margin}+{jitter}*(random(1)*2-1)" if jitter else str(margin)
+            jy = f"{margin}+{jitter}*(random(2)*2-1)" if jitter else str(margin)
+            chain += f";[b{len(objects)}]crop={w}:{h}:'{jx}':'{jy}'"
+            if noise:
+                chain += f",noise=alls={noise}:allf=t+u"
+            if flicker:
+                chain += f",eq=brightness='{flicker}*sin(2*PI*3*t)':eval=frame"
+            chain += ",format=yuv420p[v]"
+            ffmpeg(*args, "-filter_complex", chain, "-map", "[v]", "-t", str(duration),
+                   "-r", str(fps), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20",
+                   str(out))
+
+    path = _cached("subject", "mp4", recipe, build)
+    return SubjectClip(path, w, h, fps, duration, objects, jitter)

@@ -41,6 +41,10 @@ LEVEL_RATE = 10.0
 Progress = Callable[[float, float], None]
 
 
+#: Bumped when a detector changes its results (2: motion subject track from moving blobs).
+ANALYZER_REVISION = 2
+
+
 @dataclass(frozen=True)
 class AnalysisSettings:
     """Every parameter that changes an analysis result (and so its cache key)."""
@@ -60,8 +64,10 @@ class AnalysisSettings:
     advice: AdviceLimits = field(default_factory=AdviceLimits)
 
     def key(self) -> str:
-        """A stable digest of these settings and the analysis format version."""
-        blob = json.dumps({"v": FORMAT_VERSION, **asdict(self)}, sort_keys=True)
+        """A stable digest of these settings, the analysis format version and the analyzer
+        revision (so a fixed detector does not serve results cached before the fix)."""
+        blob = json.dumps({"v": FORMAT_VERSION, "rev": ANALYZER_REVISION, **asdict(self)},
+                          sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

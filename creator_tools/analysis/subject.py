@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,6 +49,24 @@ def _confirmed_faces(samples: list[SubjectSample], max_gap: float) -> list[Subje
     return keep
 
 
+def _despiked(samples: list[SubjectSample]) -> list[SubjectSample]:
+    """Motion and saliency samples (in time order) with each position replaced by the median
+    of it and its two neighbours: one blob picked wrongly (a reflection, a passing car) is
+    outvoted by the samples around it, while a real move, seen twice or more, stands."""
+    if len(samples) < 3:
+        return samples
+    xs = np.array([s.x for s in samples])
+    ys = np.array([s.y for s in samples])
+    out = []
+    for i, s in enumerate(samples):
+        lo, hi = max(0, i - 1), min(len(samples), i + 2)
+        if hi - lo < 3:
+            out.append(s)
+            continue
+        out.append(replace(s, x=float(np.median(xs[lo:hi])), y=float(np.median(ys[lo:hi]))))
+    return out
+
+
 def _smooth_segment(t: np.ndarray, v: np.ndarray, tau: float) -> np.ndarray:
     """Median of 3, then a forward-backward exponential smoother with time constant ``tau``."""
     if v.size >= 3:
@@ -73,6 +91,9 @@ def subject_track(
     tau: float = 0.6,
 ) -> SubjectTrack:
     """Build a smoothed subject track.
+
+    Within each shot a confirmed face wins, else motion, else saliency; one-off outliers
+    among the motion and saliency samples are voted down by their neighbours first.
 
     Parameters
     ----------
@@ -103,10 +124,11 @@ def subject_track(
         inside = [s for s in samples if shot.start <= s.t < shot.end]
         faces = _confirmed_faces(inside, face_gap)
         n_faces += len(faces)
+        rest = _despiked([s for s in inside if s.source in ("motion", "saliency")])
         by_source = {
             "face": faces,
-            "motion": [s for s in inside if s.source == "motion"],
-            "saliency": [s for s in inside if s.source == "saliency"],
+            "motion": [s for s in rest if s.source == "motion"],
+            "saliency": [s for s in rest if s.source == "saliency"],
         }
         stamps = {k: np.array([s.t for s in v]) for k, v in by_source.items()}
         sel = np.flatnonzero((times >= shot.start) & (times < shot.end))
