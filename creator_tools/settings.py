@@ -82,10 +82,13 @@ def find_project_file(cwd: str | Path | None = None) -> Path | None:
     here = Path(cwd if cwd is not None else Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-        if (folder / ".git").exists():
-            return None
+        try:
+            if candidate.is_file():
+                return candidate
+            if (folder / ".git").exists():
+                return None
+        except OSError:  # a folder we may not search (EACCES): nothing to find there
+            continue
     return None
 
 

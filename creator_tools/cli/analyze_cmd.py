@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
 
 
 def analyze_command(
-    clips: Annotated[list[Path], typer.Argument(help="Clips to analyze.", show_default=False)],
+    clips: Annotated[list[Path], typer.Argument(help="Clips to analyze.", show_default=False,
+                                                readable=False)],
     json_out: Annotated[
         bool, typer.Option("--json", help="One JSON record per clip on stdout (NDJSON).")
     ] = False,

@@ -24,7 +24,8 @@ def register(app: typer.Typer) -> None:
 
 
 def captions_command(
-    clip: Annotated[Path, typer.Argument(help="A video or audio file.", show_default=False)],
+    clip: Annotated[Path, typer.Argument(help="A video or audio file.", show_default=False,
+                                         readable=False)],
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", show_default=False,
@@ -63,6 +64,9 @@ def captions_command(
     if target is not None and target.suffix.lower() not in _FORMATS:
         raise UsageError(f"{target}: the output must end in .srt, .vtt or .json")
     require_faster_whisper()  # the one-line hint before anything else
+    from creator_tools.media.probe import check_readable_file
+
+    check_readable_file(clip)  # a bad input is named before any output problem
     if target is not None:
         from creator_tools.fs import check_output
 

@@ -99,7 +99,8 @@ def edit_choices(values: dict[str, object]) -> object:
 
 
 def plan_command(
-    clip: Annotated[Path, typer.Argument(help="The clip to plan.", show_default=False)],
+    clip: Annotated[Path, typer.Argument(help="The clip to plan.", show_default=False,
+                                        readable=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Plan file (default: stdout).")] = None,
     preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,
@@ -132,7 +133,7 @@ def plan_command(
 
 def render_command(
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="A plan file, or - for stdin.",
-                                              show_default=False)],
+                                              show_default=False, readable=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="The video to write.")],
     force: Force = False,
     json_out: JsonOut = False,
@@ -153,7 +154,8 @@ def render_command(
 
 
 def edit_command(
-    clip: Annotated[Path, typer.Argument(help="The raw clip.", show_default=False)],
+    clip: Annotated[Path, typer.Argument(help="The raw clip.", show_default=False,
+                                        readable=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Default: NAME.edited.mp4 beside it.")] = None,
     preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,

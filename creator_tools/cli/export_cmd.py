@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="A plan file, or - for stdin.",
-                                              show_default=False)],
+                                              show_default=False, readable=False)],
     to: Annotated[str, typer.Option("--to", help=f"Format: {', '.join(FORMATS)}.",
                                     show_default=False)],
     output: Annotated[Path | None, typer.Option(

@@ -23,7 +23,8 @@ def register(app: typer.Typer) -> None:
 @music_app.command("add")
 @guarded
 def add_command(
-    paths: Annotated[list[Path], typer.Argument(help="Audio files.", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Audio files.", show_default=False,
+                                                readable=False)],
     index: IndexOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="NDJSON on stdout.")] = False,
 ) -> int:

@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
 
 
 def probe_command(
-    paths: Annotated[list[Path], typer.Argument(help="Media files to probe.", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Media files to probe.", show_default=False,
+                                                readable=False)],
     json_out: Annotated[
         bool, typer.Option("--json", help="One JSON record per file on stdout (NDJSON).")
     ] = False,

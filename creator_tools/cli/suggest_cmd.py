@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def suggest_command(
-    clip: Annotated[Path, typer.Argument(help="The clip.", show_default=False)],
+    clip: Annotated[Path, typer.Argument(help="The clip.", show_default=False, readable=False)],
     caption: Annotated[str, typer.Option("--caption", help="What the clip is about.")] = "",
     niche: Annotated[str | None, typer.Option("--niche", help="Default: your profile.")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Default: your profile.")] = None,

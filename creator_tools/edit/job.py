@@ -205,16 +205,18 @@ def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
         check_output(target, force=force, inputs=(clip,))
     a, plan = analyze_and_plan(clip, choices, progress=analyze_progress,
                                transcribe_progress=transcribe_progress)
-    plan.save(t.plan, force=force)
     text = caption_text(plan)
     result = EditResult(input=clip, output=None, plan_file=t.plan, caption_file=None,
                         srt_file=None, duration_before=a.duration, duration=plan.duration,
                         caption=text, notes=list(plan.notes))
+    if not plan_only:  # the sidecars come after the video: a failed render leaves nothing
+        rendered = render(plan, t.video, force=force, progress=render_progress,
+                          threads=threads)
+    plan.save(t.plan, force=force)
     result.exports = [write_export(plan, path, fmt, force=force, inputs=(clip,))
                       for fmt, path in export_paths.items()]
     if plan_only:
         return result
-    rendered = render(plan, t.video, force=force, progress=render_progress, threads=threads)
     write_text_atomic(t.caption, text + "\n", force=force)
     result.output, result.caption_file, result.duration = t.video, t.caption, rendered.duration
     srt = edited_srt(plan)

@@ -135,6 +135,8 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         chain += grade
         chain.append(f"scale={W}:{H}:flags=bicubic")
     elif mode == "fill":
+        if sw % 2 or sh % 2:  # zscale (in the grade) refuses odd 4:2:0 sizes; 1x1 -> 2x2
+            chain.append("scale='max(2,trunc(iw/2)*2)':'max(2,trunc(ih/2)*2)'")
         if e.denoise > 0:
             chain.append(_denoise(e.denoise))
         chain += grade
@@ -160,13 +162,15 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
     # -- sound ----------------------------------------------------------------------------
     total = plan.duration
     audio_label = None
+    # At the -70 LUFS gate (or unmeasured): silence, which gain and loudnorm must not touch.
+    silent = plan.audio.measured_lufs is not None and plan.audio.measured_lufs <= -69.0
     if has_audio:
         speech = ["[acat]"]
         steps = []
         if e.voice_cleanup:
             steps += ["highpass=f=80", "afftdn=nr=10:nf=-50:tn=1",
                       "acompressor=threshold=-20dB:ratio=2.5:attack=10:release=200"]
-        if plan.audio.measured_lufs is not None:
+        if plan.audio.measured_lufs is not None and not silent:
             gain = max(-20.0, min(24.0, plan.audio.target_lufs - plan.audio.measured_lufs))
             steps.append(f"volume={gain:.2f}dB")
         g.add("".join(speech) + (",".join(steps) if steps else "anull") + "[speech]")
@@ -193,6 +197,10 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         g.add(f"anullsrc=r=48000:cl=stereo,atrim=duration={total:.6f}[silent]")
         audio_label = "silent"
         g.add(f"[{audio_label}]anull[aout]")
+    elif silent and music is None:
+        # Digital silence: nothing to normalize (loudnorm would compute an infinite gain).
+        g.add(f"[{audio_label}]aresample={out.audio_rate},"
+              "aformat=sample_fmts=fltp:channel_layouts=stereo[aout]")
     else:
         tp = plan.audio.true_peak_db - 0.5
         g.add(f"[{audio_label}]loudnorm=I={plan.audio.target_lufs:.1f}:TP={tp:.1f}:LRA=11,"
@@ -344,19 +352,20 @@ def _run(cmd: list[str], total: float, progress: Progress | None) -> None:
                 progress(min(total, int(m[1]) / 1e6), total)
         proc.wait()
     except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or failed here: the partial output is thrown away, so
+        # ffmpeg is not asked to finish it (a graceful stop flushes the encoder and rewrites
+        # the whole file for +faststart first): it is killed at once.
         with contextlib.suppress(OSError):
-            proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+        proc.wait()
         raise
     finally:
         t.join(timeout=10)
     if proc.returncode != 0:
         errors = [ln for ln in log if "[error]" in ln or "[fatal]" in ln] or list(log)
-        last = errors[-1] if errors else f"exit status {proc.returncode}"
-        raise ProcessingError(f"ffmpeg failed: {last.strip()}")
+        # The first error is the cause ("No space left on device"); later ones are its echoes
+        # ("Nothing was written into output file", "Task finished with error code").
+        cause = errors[0] if errors else f"exit status {proc.returncode}"
+        raise ProcessingError(f"ffmpeg failed: {cause.strip()}")
     if progress:
         progress(total, total)

@@ -54,6 +54,10 @@ def write_edl(plan: EditPlan) -> str:
         raise UsageError(f"an EDL holds at most {MAX_EVENTS} events and this plan needs "
                          f"{events} (use --to otio, xml or fcpxml)")
     text = otio.adapters.write_to_string(timeline, "cmx_3600", rate=float(rate))
+    # The adapter turns every backslash into "/" (for Windows paths); here it is part of a name.
+    for path in dict.fromkeys(p for p in paths if "\\" in p):
+        flipped = path.replace("\\", "/")
+        text = text.replace(f"* FROM CLIP: {flipped}\n", f"* FROM CLIP: {path}\n")
     sources = {s.id: s for s in plan.sources}
     sound = [sources[s.source].has_audio for s in plan.segments if sources[s.source].has_video]
     flags = iter(sound)

@@ -95,12 +95,18 @@ class DecodeReport:
 
 
 def analysis_size(info: MediaInfo, width: int) -> tuple[int, int]:
-    """Frame size (w, h) for an analysis ``width``, keeping the display aspect; both even."""
+    """Frame size (w, h) for an analysis ``width``, keeping the display aspect; both even and
+    at least :data:`MIN_ANALYSIS_SIDE` (a tiny picture is scaled up: the detectors need a few
+    pixels, e.g. phase correlation on the half-size frame)."""
     assert info.video is not None
     dw, dh = info.video.display_width, info.video.display_height
-    w = max(2, min(width, dw + dw % 2) // 2 * 2)
-    h = max(2, round(w * dh / dw / 2) * 2)
+    w = max(MIN_ANALYSIS_SIDE, min(width, dw + dw % 2) // 2 * 2)
+    h = max(MIN_ANALYSIS_SIDE, round(w * dh / dw / 2) * 2)
     return w, h
+
+
+#: Smallest side of an analysis frame, pixels.
+MIN_ANALYSIS_SIDE = 16
 
 
 def _to_float(text: str) -> float | None:

@@ -109,6 +109,9 @@ def check_readable_file(path: str | Path) -> Path:
         raise InputError("permission denied", path=path) from None
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), path=path) from None
+    except ValueError:  # os.stat refuses a path with a NUL byte
+        raise InputError("invalid file name (contains a NUL byte)",
+                         path=str(path).replace("\0", "\\0")) from None
     if p.is_dir():
         raise InputError("is a directory, not a file", path=path)
     if not os.access(p, os.R_OK):
@@ -157,6 +160,8 @@ def probe(path: str | Path) -> MediaInfo:
         astreams = list(container.streams.audio)
         if not vstreams and not astreams:
             raise MediaError("no audio or video stream", path=path)
+        if _is_image_format(container.format.name):
+            raise MediaError("a still image, not a video or audio clip", path=path)
         _check_not_truncated(container, p)
         video = _video_info(container, vstreams[0], path) if vstreams else None
         audio = _audio_info(astreams[0]) if astreams else None
@@ -170,6 +175,11 @@ def probe(path: str | Path) -> MediaInfo:
             video=video,
             audio=audio,
         )
+
+
+def _is_image_format(name: str) -> bool:
+    """Whether ``name`` is a demuxer of single pictures (PNG, JPEG, WebP, BMP, TIFF...)."""
+    return name in ("image2", "image2pipe") or name.endswith("_pipe")
 
 
 def _duration(container: Any) -> float:
