@@ -138,22 +138,11 @@ def test_interrupted_render_leaves_nothing(name: str, group: bool, tmp_path: Pat
     assert_one_clean_error(err, "interrupted")
     assert [ln for ln in err.splitlines() if ln.strip()] == ["error: interrupted"], err
     assert seconds < MAX_EXIT_S
-    left = sorted(p.name for p in out.iterdir())
-    assert "x.mp4" not in left and not [n for n in left if ".tmp" in n], left
+    # No video, no temporary file, no sidecar (the plan and caption follow the video).
+    assert sorted(p.name for p in out.iterdir()) == []
     assert not [p for p in renderers if Path(f"/proc/{p}").exists()], "ffmpeg still running"
     assert not processes_mentioning(str(out)), "a process still writes into the output folder"
     assert sha256(clip) == digest
-
-
-def test_interrupted_render_leaves_no_sidecar(tmp_path: Path, long_clip: Path,
-                                              env: dict[str, str]) -> None:
-    clip = tmp_path / "in.mp4"
-    shutil.copyfile(long_clip, clip)
-    proc = start(["edit", "-o", str(tmp_path / "x.mp4"), *FAST, str(clip)], env, tmp_path)
-    wait_for(lambda: any(tmp_path.glob(".x*.tmp.mp4")), proc)
-    interrupt(proc, signal.SIGINT, group=False)
-    assert proc.returncode == 130
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.mp4"]
 
 
 def test_interrupted_analyze_leaves_no_cache_entry(tmp_path: Path, long_clip: Path,
@@ -231,10 +220,8 @@ def run_on_full_fs(args: list[str], folder: Path, free: int, env: dict[str, str]
     return r, sorted(p.name for p in folder.iterdir()), "RLIMIT_FSIZE"
 
 
-@pytest.mark.parametrize(("free", "sidecar"), [(150_000, True), (0, False)],
-                         ids=["nearly full", "full"])
-def test_full_disk(free: int, sidecar: bool, tmp_path: Path, env: dict[str, str],
-                   record_property) -> None:
+@pytest.mark.parametrize("free", [150_000, 0], ids=["nearly full", "full"])
+def test_full_disk(free: int, tmp_path: Path, env: dict[str, str], record_property) -> None:
     clip = tmp_path / "in.mp4"
     shutil.copyfile(mediagen.simple_clip("plain", size="640x360", fps=25, duration=2.0), clip)
     digest = sha256(clip)
@@ -252,8 +239,5 @@ def test_full_disk(free: int, sidecar: bool, tmp_path: Path, env: dict[str, str]
         assert "File too large" in line or "ffmpeg failed" in line, line
     else:
         assert "No space left on device" in line, line
-    assert "x.mp4" not in left and not [n for n in left if ".tmp" in n], left
-    # The plan sidecar is written (and left: see test_interrupted_render_leaves_no_sidecar)
-    # when it still fits.
-    assert set(left) <= {"x.plan.json"}, left
+    assert left == [], left  # no video, no temporary file, no sidecar (they follow the video)
     assert sha256(clip) == digest
