@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shlex
 import subprocess
 import sys
@@ -42,6 +41,8 @@ WORK = HERE / ".work"
 RESULT_JSON = WORK / "last_captions.json"
 SPEECH = ROOT.parent / "shared" / "media" / "speech"
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from creator_tools.captions.transcript import word_error_rate  # noqa: E402
 
 #: Goal from the product issue: at least this many audio seconds per wall second on 2 cores.
 GOAL_RTF = 5.0
@@ -96,20 +97,7 @@ def make_clip(wav: Path) -> Path:
     return out
 
 
-def normalize(text: str) -> list[str]:
-    text = re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'"))
-    return [w.strip("'") for w in text.split() if w.strip("'")]
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate (substitutions + deletions + insertions) / reference words."""
-    ref, hyp = normalize(reference), normalize(hypothesis)
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)] / max(1, len(ref))
+wer = word_error_rate
 
 
 def reference_text(stm: Path) -> str:

@@ -28,7 +28,7 @@ from creator_tools.captions import (
     safe_zone,
 )
 from creator_tools.captions.fillers import is_filler
-from creator_tools.captions.transcript import make_cues, wrap
+from creator_tools.captions.transcript import make_cues, word_error_rate, wrap
 from creator_tools.errors import UsageError
 from creator_tools.media.ffmpeg import base_args
 from creator_tools.media.ffmpeg_escape import escape_filter_path
@@ -291,20 +291,7 @@ def test_burn_in_inside_the_safe_zone(tmp_path, style):
 # Transcription (the captions extra and ../shared/media)
 # ---------------------------------------------------------------------------------------
 
-def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate: word-level Levenshtein distance over the reference length, after
-    lower-casing and dropping punctuation."""
-    def norm(t: str) -> list[str]:
-        t = re.sub(r"[^a-z0-9' ]+", " ", t.lower().replace("’", "'"))
-        return [w.strip("'") for w in t.split() if w.strip("'")]
-
-    ref, hyp = norm(reference), norm(hypothesis)
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)] / max(1, len(ref))
+wer = word_error_rate
 
 
 def test_wer_function():

@@ -8,6 +8,7 @@ after a sentence end once a cue has been up for a second.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -215,3 +216,21 @@ def _stamp(t: float, sep: str) -> str:
 def _vtt_escape(line: str) -> str:
     return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Word error rate: word-level Levenshtein distance (substitutions, deletions,
+    insertions) over the reference's word count, after lower-casing and dropping
+    punctuation."""
+
+    def norm(t: str) -> list[str]:
+        t = re.sub(r"[^a-z0-9' ]+", " ", t.lower().replace("’", "'"))
+        return [w.strip("'") for w in t.split() if w.strip("'")]
+
+    ref, hyp = norm(reference), norm(hypothesis)
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+    return d[len(hyp)] / max(1, len(ref))
