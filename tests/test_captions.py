@@ -455,3 +455,73 @@ def test_cli_without_the_extra_is_one_line_and_exit_2(tmp_path):
                 env={"PYTHONPATH": path, "CREATOR_CONFIG": str(tmp_path / "config.toml")})
     assert r.returncode == 2
     assert r.stderr.strip() == f"error: {HINT}"
+
+
+# ---------------------------------------------------------------------------------------
+# Temperature fallback: only where it can help
+# ---------------------------------------------------------------------------------------
+
+class _StubWhisper:
+    """Stands in for a loaded faster-whisper model: canned windows, and a record of calls.
+
+    Only the decision rule of ``decode_segments`` is under test here; the real model runs in
+    the tests above and below."""
+
+    def __init__(self, first: list, retry: list) -> None:
+        self.first, self.retry, self.calls = first, retry, []
+
+    def transcribe(self, audio, **kw):
+        from types import SimpleNamespace
+
+        self.calls.append((audio.size, tuple(kw["temperature"])))
+        segs = self.first if len(self.calls) == 1 else self.retry
+        return iter(segs), SimpleNamespace(language="en")
+
+
+def _seg(seek, start, end, text, *, cr=1.5, lp=-0.3, ns=0.1):
+    from types import SimpleNamespace
+
+    w = SimpleNamespace(start=start, end=end, word=" " + text, probability=0.9)
+    return SimpleNamespace(seek=seek, start=start, end=end, text=" " + text, words=[w],
+                           compression_ratio=cr, avg_logprob=lp, no_speech_prob=ns)
+
+
+def test_fallback_rule_drops_hallucinations_and_retries_only_failed_speech():
+    from creator_tools.captions.transcribe import SAMPLE_RATE, decode_segments
+
+    audio = np.zeros(90 * SAMPLE_RATE, dtype=np.float32)
+    first = [
+        _seg(0, 1.0, 2.0, "kept"), _seg(0, 2.5, 3.0, "also"),           # passes the checks
+        _seg(3000, 31.0, 40.0, "loop loop loop", cr=25.0, ns=0.8),      # non-speech loop
+        _seg(6000, 61.0, 64.0, "mumble", lp=-1.4, ns=0.3),              # speech, decoded badly
+        _seg(6000, 64.5, 66.0, "more", lp=-1.4, ns=0.3),
+    ]
+    retry = [_seg(0, 0.2, 1.5, "clear"), _seg(0, 3.0, 5.0, "words")]
+    wm = _StubWhisper(first, retry)
+    segs, lang = decode_segments(wm, audio, language="en")
+    assert lang == "en"
+    assert [s.text for s in segs] == ["kept", "also", "clear", "words"]
+    # One first pass at temperature 0, one retry of the failed speech window's span only
+    # (61.0 - 0.2 to 66.0 + 0.2 s) with the fallback temperatures; the loop is not retried.
+    assert wm.calls == [(audio.size, (0.0,)),
+                        (int(66.2 * SAMPLE_RATE) - int(60.8 * SAMPLE_RATE),
+                         (0.2, 0.4, 0.6, 0.8, 1.0))]
+    assert segs[2].start == pytest.approx(61.0) and segs[3].end == pytest.approx(65.8)
+    assert segs[2].words[0].start == pytest.approx(61.0)
+
+
+def test_babble_is_not_transcribed(tmp_path):
+    """Speech-like babble (no language in it): no captions, rather than a hallucinated
+    repetition loop ("we are here, we are here...", which temperature 0 alone yields)."""
+    pytest.importorskip("faster_whisper")
+    import soundfile as sf
+
+    from creator_tools.captions import transcribe
+    from creator_tools.synth import room_tone, speech_like
+
+    sr = 16000
+    y = speech_like(30.0, [(0.4, 9.0), (10.2, 17.5), (18.8, 29.5)], sr=sr, seed=3)
+    y = y + room_tone(30.0, sr=sr, noise_db=-58.0, hum_db=-52.0)
+    wav = tmp_path / "babble.wav"
+    sf.write(wav, y, sr, subtype="PCM_16")
+    assert transcribe(wav).words == ()
