@@ -273,3 +273,37 @@ def test_bikes_track_is_calm_and_on_the_cyclist(shared_media):
     sel = (t >= 4.4) & (t <= 5.3)
     assert sel.any()
     assert np.all(np.abs(x[sel] - 0.65) < 0.12), x[sel]
+
+
+# ---------------------------------------------------------------------------------------
+# crop_path: still camera per shot, following camera where one framing cannot hold it
+# ---------------------------------------------------------------------------------------
+
+def _track_points(t: np.ndarray, x: np.ndarray) -> list:
+    from creator_tools.analysis.subject import TrackPoint
+
+    return [TrackPoint(float(a), float(b), 0.5) for a, b in zip(t, x, strict=True)]
+
+
+def test_crop_path_holds_still_when_one_framing_keeps_the_subject():
+    from creator_tools.analysis.spans import Span
+
+    geo = CropGeometry.for_aspect(1920, 1080, 1080, 1920)  # width 0.316 of the source
+    t = np.arange(0.0, 16.0, 0.2)
+    # Shot 1 (0-8 s): a presenter swaying 0.36-0.48; shot 2 (8-16 s): walks 0.2 -> 0.8.
+    x = np.where(t < 8, 0.42 + 0.06 * np.sin(t * 1.7), 0.2 + 0.6 * (t - 8) / 8)
+    keys = crop_path(_track_points(t, x), geo, shots=[Span(0.0, 8.0), Span(8.0, 16.0)],
+                     duration=16.0)
+    first = [k for k in keys if k[0] < 8.0]
+    second = [k for k in keys if k[0] >= 8.0]
+    assert len(first) == 2 and first[0][1] == first[1][1]
+    assert first[0][1] == pytest.approx(0.42, abs=0.02)
+    assert np.all(np.abs(x[t < 8] - first[0][1]) < geo.width / 2 * 0.8)  # well inside
+    # The walk is followed: the camera moves across most of the frame, inside the bounds.
+    xs = [k[1] for k in second]
+    assert max(xs) - min(xs) > 0.3
+    assert min(xs) >= geo.width / 2 - 1e-6 and max(xs) <= 1 - geo.width / 2 + 1e-6
+    # Turned off, the swaying presenter is followed (the old behaviour).
+    calm = crop_path(_track_points(t, x), geo, shots=[Span(0.0, 8.0), Span(8.0, 16.0)],
+                     duration=16.0, settings=CameraSettings(still_fit=0.0))
+    assert len({k[1] for k in calm if k[0] < 8.0}) > 2

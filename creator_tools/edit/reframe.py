@@ -1,4 +1,5 @@
-"""Turn a subject track into a calm crop path: a dead zone, a speed limit, smoothing."""
+"""Turn a subject track into a calm crop path: a still camera where one framing holds the
+subject for the whole shot, else a dead zone, a speed limit and smoothing."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class CameraSettings:
     tau: float = 0.35
     #: Keyframes closer than this to the straight line between neighbours are dropped.
     tolerance: float = 0.004
+    #: A shot whose subject centre stays (5th to 95th percentile) within this fraction of
+    #: the crop's width and height is framed by a still camera, as an editor would lock off
+    #: the shot (AutoFlip's "stationary" mode): no drifting pans, and a still picture costs
+    #: the encoder fewer bits. 0 turns it off.
+    still_fit: float = 0.5
 
 
 def _simplify(t: np.ndarray, v: np.ndarray, tol: float) -> list[int]:
@@ -85,6 +91,16 @@ def _follow(t: np.ndarray, target: np.ndarray, half: float, s: CameraSettings,
     return np.clip(out, lo, hi)
 
 
+def _still_centre(x: np.ndarray, half: float, span: float, fit: float) -> float | None:
+    """Centre of a still framing that holds the middle 90% of ``x``, or None if none does."""
+    if fit <= 0:
+        return None
+    lo, hi = (float(v) for v in np.percentile(x, [5, 95]))
+    if hi - lo > fit * span:
+        return None
+    return float(np.clip((lo + hi) / 2, half, 1.0 - half))
+
+
 def crop_path(
     track: list[TrackPoint],
     geometry: CropGeometry,
@@ -95,8 +111,10 @@ def crop_path(
 ) -> list[tuple[float, float, float]]:
     """Keyframes ``(t, x, y)`` (seconds; crop centre in 0..1 of the source) for the crop.
 
-    Each shot is followed on its own (the camera jumps at a cut, never pans across it).
-    Between keyframes the renderer interpolates linearly.
+    Each shot is framed on its own (the camera jumps at a cut, never pans across it): by a
+    still camera when one framing holds the subject through the shot
+    (:attr:`CameraSettings.still_fit`), else by a camera that follows it. Between keyframes
+    the renderer interpolates linearly.
     """
     if not track:
         return [(0.0, 0.5, 0.5)]
@@ -115,8 +133,15 @@ def crop_path(
         t = np.concatenate([[a], t_all[sel], [max(a, b - 1e-3)]])
         x = np.concatenate([[x_all[sel][0]], x_all[sel], [x_all[sel][-1]]])
         y = np.concatenate([[y_all[sel][0]], y_all[sel], [y_all[sel][-1]]])
-        cx = _follow(t, x, geometry.width / 2, settings, geometry.width)
-        cy = _follow(t, y, geometry.height / 2, settings, geometry.height)
+        hw, hh = geometry.width / 2, geometry.height / 2
+        sx = _still_centre(x_all[sel], hw, geometry.width, settings.still_fit)
+        sy = _still_centre(y_all[sel], hh, geometry.height, settings.still_fit)
+        if sx is not None and sy is not None:
+            keys += [(float(t[0]), round(sx, 4), round(sy, 4)),
+                     (float(t[-1]), round(sx, 4), round(sy, 4))]
+            continue
+        cx = _follow(t, x, hw, settings, geometry.width)
+        cy = _follow(t, y, hh, settings, geometry.height)
         idx = sorted(set(_simplify(t, cx, settings.tolerance))
                      | set(_simplify(t, cy, settings.tolerance)))
         keys += [(float(t[i]), round(float(cx[i]), 4), round(float(cy[i]), 4)) for i in idx]
