@@ -239,5 +239,18 @@ def test_full_disk(free: int, tmp_path: Path, env: dict[str, str], record_proper
         assert "File too large" in line or "ffmpeg failed" in line, line
     else:
         assert "No space left on device" in line, line
+    assert " @ 0x" not in line and "[error]" not in line, line  # no ffmpeg log prefixes
     assert left == [], left  # no video, no temporary file, no sidecar (they follow the video)
     assert sha256(clip) == digest
+
+
+def test_ffmpeg_error_lines_lose_their_log_prefixes() -> None:
+    from creator_tools.edit.render import ffmpeg_message
+
+    line = ("[vost#0:0/libx264 @ 0x55d8594b7ac0] [error] Error submitting a packet to the "
+            "muxer: No space left on device")
+    assert ffmpeg_message(line) == ("Error submitting a packet to the muxer: No space left "
+                                    "on device")
+    assert ffmpeg_message("[fatal] Conversion failed!") == "Conversion failed!"
+    assert ffmpeg_message("  plain message [with brackets]  ") == "plain message [with brackets]"
+    assert ffmpeg_message("[only a prefix]") == "[only a prefix]"

@@ -298,6 +298,14 @@ def _prepared_lut(path: str, strength: float, workdir: Path) -> Path:
 
 
 _TIME = re.compile(r"^out_time_us=(\d+)")
+#: ffmpeg's ``-loglevel repeat+level`` prefixes: ``[vost#0:0/libx264 @ 0x55d8...] [error] ``.
+_LOG_PREFIX = re.compile(r"^(?:\[[^\]]*\]\s*)+")
+
+
+def ffmpeg_message(line: str) -> str:
+    """An ffmpeg log line without its ``[component @ address] [level]`` prefixes."""
+    text = _LOG_PREFIX.sub("", line.strip())
+    return text or line.strip()
 
 
 def render(plan: EditPlan, output: str | Path, *, force: bool = False,
@@ -365,7 +373,7 @@ def _run(cmd: list[str], total: float, progress: Progress | None) -> None:
         errors = [ln for ln in log if "[error]" in ln or "[fatal]" in ln] or list(log)
         # The first error is the cause ("No space left on device"); later ones are its echoes
         # ("Nothing was written into output file", "Task finished with error code").
-        cause = errors[0] if errors else f"exit status {proc.returncode}"
-        raise ProcessingError(f"ffmpeg failed: {cause.strip()}")
+        cause = ffmpeg_message(errors[0]) if errors else f"exit status {proc.returncode}"
+        raise ProcessingError(f"ffmpeg failed: {cause}")
     if progress:
         progress(total, total)
