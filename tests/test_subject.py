@@ -279,10 +279,11 @@ def test_bikes_track_is_calm_and_on_the_cyclist(shared_media):
 # crop_path: still camera per shot, following camera where one framing cannot hold it
 # ---------------------------------------------------------------------------------------
 
-def _track_points(t: np.ndarray, x: np.ndarray) -> list:
+def _track_points(t: np.ndarray, x: np.ndarray, y: np.ndarray | None = None) -> list:
     from creator_tools.analysis.subject import TrackPoint
 
-    return [TrackPoint(float(a), float(b), 0.5) for a, b in zip(t, x, strict=True)]
+    y = np.full_like(x, 0.5) if y is None else y
+    return [TrackPoint(float(a), float(b), float(c)) for a, b, c in zip(t, x, y, strict=True)]
 
 
 def test_crop_path_holds_still_when_one_framing_keeps_the_subject():
@@ -303,6 +304,12 @@ def test_crop_path_holds_still_when_one_framing_keeps_the_subject():
     xs = [k[1] for k in second]
     assert max(xs) - min(xs) > 0.3
     assert min(xs) >= geo.width / 2 - 1e-6 and max(xs) <= 1 - geo.width / 2 + 1e-6
+    # A landscape source cropped to 9:16 keeps its full height: the subject's height in the
+    # frame (here bobbing from top to bottom) never keeps the camera from holding still.
+    bob = 0.5 + 0.4 * np.sin(t * 2.3)
+    tall = crop_path(_track_points(t, x, bob), geo, shots=[Span(0.0, 8.0), Span(8.0, 16.0)],
+                     duration=16.0)
+    assert [k for k in tall if k[0] < 8.0] == [(k[0], k[1], 0.5) for k in first]
     # Turned off, the swaying presenter is followed (the old behaviour).
     calm = crop_path(_track_points(t, x), geo, shots=[Span(0.0, 8.0), Span(8.0, 16.0)],
                      duration=16.0, settings=CameraSettings(still_fit=0.0))

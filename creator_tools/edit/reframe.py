@@ -93,6 +93,8 @@ def _follow(t: np.ndarray, target: np.ndarray, half: float, s: CameraSettings,
 
 def _still_centre(x: np.ndarray, half: float, span: float, fit: float) -> float | None:
     """Centre of a still framing that holds the middle 90% of ``x``, or None if none does."""
+    if half >= 0.5 - 1e-9:  # the crop spans this axis: nothing to frame
+        return 0.5
     if fit <= 0:
         return None
     lo, hi = (float(v) for v in np.percentile(x, [5, 95]))
