@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,12 @@ def assert_one_clean_error(stderr: str, *needles: str) -> None:
     assert lines, "expected an error line on stderr"
     for needle in needles:
         assert any(needle in ln for ln in lines), (needle, stderr)
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` for a child that a test interrupts: SIGINT back to its default.
+
+    A shell that starts a job in the background without job control (``cmd &`` in a
+    script, ``nohup ... &``) sets SIGINT to ignored, the child inherits that, and Python
+    then installs no KeyboardInterrupt handler: the interrupt tests would test nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

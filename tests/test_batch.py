@@ -18,7 +18,7 @@ from creator_tools.batch.jobs import is_up_to_date, marker_path, targets_for
 from creator_tools.edit.job import EditChoices
 from creator_tools.media.probe import probe
 from tests import mediagen
-from tests.conftest import assert_one_clean_error, run_cli
+from tests.conftest import assert_one_clean_error, default_sigint, run_cli
 
 #: Cheaper renders: the tests are about the batch, not about the look of the edit.
 LEAN = ("--look", "none", "--music", "none", "--no-enhance")
@@ -261,7 +261,7 @@ def test_interrupt_stops_cleanly_and_a_rerun_carries_on(tmp_path, env, sig, jobs
     cmd = [sys.executable, "-m", "creator_tools", "batch", str(src), "-o", str(out), "--json",
            "--jobs", str(jobs), *LEAN]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env}, cwd=tmp_path)
+                            env={**os.environ, **env}, cwd=tmp_path, preexec_fn=default_sigint)
     # With one job, wait for b's render (a is done then); with two, for any render.
     glob = ".b.edited.*.tmp.mp4" if jobs == 1 else ".*.edited.*.tmp.mp4"
     deadline = time.monotonic() + 180

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests import mediagen
-from tests.conftest import assert_one_clean_error
+from tests.conftest import assert_one_clean_error, default_sigint
 from tests.corpus import FAST, sha256
 
 #: Seconds a command may take to exit after the signal.
@@ -80,7 +80,7 @@ def start(args: list[str], env: dict[str, str], cwd: Path, *,
           new_session: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "creator_tools", *args], env=env, cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=new_session)
+                            start_new_session=new_session, preexec_fn=default_sigint)
 
 
 def wait_for(cond, proc: subprocess.Popen[str], timeout: float = 120.0) -> None:
