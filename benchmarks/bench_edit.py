@@ -52,6 +52,8 @@ from bench_analyze import (
     ratio,
 )
 
+from creator_tools.captions.model import captions_available
+
 RESULT_JSON = WORK / "last_edit.json"
 
 #: Goals from the product issue.
@@ -128,12 +130,6 @@ class EditRow(Row):
 
     def output(self) -> dict | None:
         return self.outputs[-1] if self.outputs else None
-
-
-def captions_installed() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("faster_whisper") is not None
 
 
 def creator_exe() -> str:
@@ -332,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if row.key == "render" and not plan_copy.is_file() and not row.runs:
                 row.skipped = "no plan: the edit row failed or wrote no plan sidecar"
-            if row.key == "edit_captions" and not captions_installed():
+            if row.key == "edit_captions" and not captions_available():
                 row.skipped = "the captions extra is not installed"
             run_once(row, i, n)
     load_after = loadavg()

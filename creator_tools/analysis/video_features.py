@@ -53,10 +53,9 @@ _HAAR_DIR: str | None = None
 def _haar_dir() -> str:
     """The directory of OpenCV's bundled Haar cascades (resolved once, thread-safely)."""
     global _HAAR_DIR
+    cv2 = _import_cv2()
     with _CV2_LOCK:
         if _HAAR_DIR is None:
-            import cv2
-
             data = getattr(cv2, "data", None)
             if data is None:
                 try:
@@ -73,10 +72,9 @@ def _haar_dir() -> str:
 def load_cascade(name: str) -> object | None:
     """A new ``cv2.CascadeClassifier`` for one of OpenCV's bundled cascades (None when the
     file is missing or unreadable). Each extractor gets its own: detection mutates it."""
+    cv2 = _import_cv2()
     folder = _haar_dir()
     with _CV2_LOCK:
-        import cv2
-
         cascade = cv2.CascadeClassifier(os.path.join(folder, name))
     return None if cascade.empty() else cascade
 
