@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import struct
 import subprocess
@@ -386,16 +385,6 @@ def _command_args(command: str, case: Case, clip: Path, out: Path) -> list[str]:
     return ["batch", "--json", "-o", str(outdir), *FAST, *case.edit_args, str(clip)]
 
 
-def loudness(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of ``path``'s audio (EBU R128)."""
-    proc = subprocess.run([*base_args(), "-i", str(path), "-map", "0:a:0", "-af",
-                           "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
-                          capture_output=True, text=True, check=True)
-    i = float(re.findall(r"I:\s+(-?[\d.]+|-?inf|nan) LUFS", proc.stderr)[-1])
-    tp = float(re.findall(r"Peak:\s+(-?[\d.]+|-?inf|nan) dBFS", proc.stderr)[-1])
-    return i, tp
-
-
 def run_command(command: str, case: Case, root: Path, clip: Path, *,
                 args: list[str] | None = None, check_output: bool = True) -> Outcome:
     """Run ``command`` on ``clip``, the case input staged under ``root`` (see :func:`stage`)."""
@@ -429,7 +418,7 @@ def run_command(command: str, case: Case, root: Path, clip: Path, *,
 
         o.media = probe(video).to_dict()
         o.media["plan_duration"] = json.loads(proc.stdout)["duration"]
-        o.loudness = loudness(video)
+        o.loudness = mediagen.ebur128(video)
     return o
 
 

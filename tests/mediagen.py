@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -32,6 +33,17 @@ def ffmpeg(*args: str) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"ffmpeg failed: {' '.join(cmd)}\n{proc.stderr}")
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of ``path``'s first audio stream, as
+    ffmpeg's own ``ebur128`` filter reports them (``-inf`` for silence)."""
+    proc = subprocess.run([*base_args(), "-i", str(path), "-map", "0:a:0", "-af",
+                           "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+                          capture_output=True, text=True, check=True)
+    i = float(re.findall(r"I:\s+(-?[\d.]+|-?inf|nan) LUFS", proc.stderr)[-1])
+    tp = float(re.findall(r"Peak:\s+(-?[\d.]+|-?inf|nan) dBFS", proc.stderr)[-1])
+    return i, tp
 
 
 def _cached(name: str, ext: str, recipe: object, build: Callable[[Path], None]) -> Path:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +10,6 @@ import pytest
 
 from creator_tools.analysis.engine import AnalysisSettings, analyze, analyze_cached
 from creator_tools.analysis.result import Analysis
-from creator_tools.media.ffmpeg import base_args
 from tests import mediagen
 from tests.conftest import assert_one_clean_error, run_cli
 
@@ -35,15 +32,6 @@ def demo() -> Analysis:
 
 def codes(a: Analysis) -> set[str]:
     return {x.code for x in a.advice}
-
-
-def ffmpeg_ebur128(path: Path) -> tuple[float, float]:
-    """Integrated loudness and true peak as ffmpeg's own ebur128 filter reports them."""
-    proc = subprocess.run([*base_args(), "-i", str(path), "-af", "ebur128=peak=true",
-                           "-f", "null", "-"], capture_output=True, text=True, check=True)
-    i = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", proc.stderr)[-1])
-    tp = float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", proc.stderr)[-1])
-    return i, tp
 
 
 def test_demo_matches_its_ground_truth(demo):
@@ -89,7 +77,7 @@ def test_json_round_trip(demo):
 def test_loudness_agrees_with_ffmpeg_ebur128(name, expr, volume):
     path = mediagen.tone_clip(name, expr, volume=volume)
     a = analyze(path)
-    i, tp = ffmpeg_ebur128(path)
+    i, tp = mediagen.ebur128(path)
     assert a.loudness.integrated_lufs == pytest.approx(i, abs=0.5)
     assert a.loudness.true_peak_dbtp == pytest.approx(tp, abs=0.5)
     assert a.loudness.clipping is False
@@ -97,7 +85,7 @@ def test_loudness_agrees_with_ffmpeg_ebur128(name, expr, volume):
 
 def test_loudness_of_speech_clip_agrees(speech_clip):
     a = analyze(speech_clip.path)
-    i, tp = ffmpeg_ebur128(speech_clip.path)
+    i, tp = mediagen.ebur128(speech_clip.path)
     assert a.loudness.integrated_lufs == pytest.approx(i, abs=0.5)
     assert a.loudness.true_peak_dbtp == pytest.approx(tp, abs=0.5)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from creator_tools.edit.plan import EditPlan, OutputSpec, PlanError, Segment, lo
 from creator_tools.edit.planner import EditOptions, keep_segments, make_plan
 from creator_tools.edit.render import render
 from creator_tools.media.decode import iter_frames, read_audio
-from creator_tools.media.ffmpeg import base_args
 from creator_tools.media.probe import probe
 from tests import mediagen
 from tests.conftest import assert_one_clean_error, run_cli
@@ -34,15 +32,6 @@ def private_cache(tmp_path, monkeypatch):
 def small(plan: EditPlan) -> EditPlan:
     plan.output = replace(SMALL, fps=plan.output.fps)
     return plan
-
-
-def loudness(path: Path) -> tuple[float, float]:
-    proc = subprocess.run([*base_args(), "-i", str(path), "-af",
-                           "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
-                          capture_output=True, text=True, check=True)
-    i = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", proc.stderr)[-1])
-    tp = float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", proc.stderr)[-1])
-    return i, tp
 
 
 def check_rendered(path: Path, plan: EditPlan) -> None:
@@ -120,7 +109,7 @@ def test_render_probes_right_and_hits_loudness_target(speech_clip, tmp_path):
     out = tmp_path / "out.mp4"
     render(plan, out)
     check_rendered(out, plan)
-    i, tp = loudness(out)
+    i, tp = mediagen.ebur128(out)
     assert i == pytest.approx(-14.0, abs=1.0)
     assert tp <= -1.0
     assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]  # no temp file left
