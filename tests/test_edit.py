@@ -13,7 +13,14 @@ import pytest
 
 from creator_tools.analysis.engine import analyze
 from creator_tools.analysis.spans import Span
-from creator_tools.edit.plan import EditPlan, OutputSpec, PlanError, Segment, load_plan
+from creator_tools.edit.plan import (
+    EditPlan,
+    Keyframe,
+    OutputSpec,
+    PlanError,
+    Segment,
+    load_plan,
+)
 from creator_tools.edit.planner import EditOptions, keep_segments, make_plan
 from creator_tools.edit.render import render
 from creator_tools.media.decode import iter_frames, read_audio
@@ -256,6 +263,18 @@ def test_each_enhancement_is_switchable(tmp_path):
     assert json.loads(r.stdout)["enhance"]["stabilize"] is False
     r = run_cli("plan", str(shaky), "--music", "none", "--look", "none")
     assert json.loads(r.stdout)["enhance"]["stabilize"] is True
+    # Stabilization renders, with the whole picture and with a crop window that pans across
+    # it (deshake on a moving crop made ffmpeg 9.0.2 crash: it runs before the crop).
+    for reframe in ("letterbox", "crop"):
+        plan = small(make_plan(a, EditOptions(reframe=reframe)))
+        assert plan.enhance.stabilize and plan.reframe.mode == reframe
+        if reframe == "crop":
+            end = plan.segments[-1].end
+            plan.reframe = replace(plan.reframe, keyframes=[Keyframe(0, 0.3, 0.5),
+                                                            Keyframe(end, 0.7, 0.5)])
+        out = tmp_path / f"stable-{reframe}.mp4"
+        render(plan, out)
+        check_rendered(out, plan)
 
 
 def test_hostile_file_names_edit_end_to_end(tmp_path):

@@ -112,10 +112,11 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         chain += ["zscale=t=linear:npl=100", "format=gbrpf32le", "zscale=p=bt709",
                   "tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv", "format=yuv420p"]
     mode = plan.reframe.mode
-    # Stabilization is the costliest filter: on a crop it runs on the crop's pixels only.
-    stabilize = ["deshake=rx=24:ry=24:edge=mirror"] if e.stabilize else []
-    if mode != "crop":
-        chain += stabilize
+    # Stabilization sees the source picture, before any crop: after a moving crop it would
+    # take the virtual camera's pans for shake (and ffmpeg 9.0.2's deshake crashes on a
+    # crop window that moves). Its search range must be a multiple of 16 pixels.
+    if e.stabilize:
+        chain.append("deshake=rx=32:ry=32:edge=mirror")
     W, H = out.width, out.height
     # Grading runs where the picture has the fewest pixels: on the crop before upscaling, on
     # the scaled picture before padding, on the source before the fill composition.
@@ -129,7 +130,6 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         x = piecewise_expr(output_path_points(plan, "x"), sw, -cw / 2, 0, sw - cw)
         y = piecewise_expr(output_path_points(plan, "y"), sh, -ch / 2, 0, sh - ch)
         chain.append(f"crop=w={cw}:h={ch}:x='{x}':y='{y}':exact=1")
-        chain += stabilize
         if e.denoise > 0:
             chain.append(_denoise(e.denoise))
         chain += grade
