@@ -388,6 +388,19 @@ def moving_subject_clip() -> Path:
     return _cached("moving", "mp4", {"v": 1}, build)
 
 
+def life_clip(duration: float = 5.0) -> Path:
+    """Conway's game of life on 640x360 (lavfi ``life``): cells are born and die all over the
+    frame. Nothing moves as one thing; the salient part of the picture shifts as the
+    colonies grow."""
+
+    def build(out: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "life=s=640x360:r=30:mold=10:ratio=0.15:seed=7:"
+               "death_color=#203060:life_color=#F0C020", "-t", str(duration),
+               "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", str(out))
+
+    return _cached("life", "mp4", {"v": 1, "d": duration}, build)
+
+
 def tone_clip(name: str, expr: str, duration: float = 6.0, *, volume: str = "1.0") -> Path:
     """An audio-only WAV from an ``aevalsrc``/lavfi source description ``expr``."""
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from creator_tools.analysis.engine import analyze
-from creator_tools.analysis.subject import subject_track
+from creator_tools.analysis.subject import one_moving_subject, subject_track
 from creator_tools.analysis.video_features import (
     MotionBlob,
     SubjectSample,
@@ -113,6 +113,38 @@ def test_one_wrong_pick_does_not_pull_the_track():
     assert max(p.x for p in track) < 0.33
 
 
+def _samples(t: np.ndarray, x: np.ndarray, source: str = "motion", weight: float = 0.9,
+             ) -> list[SubjectSample]:
+    return [SubjectSample(float(a), float(b), 0.5, 0.1, 0.1, source, weight)
+            for a, b in zip(t, x, strict=True)]
+
+
+def test_track_holds_still_when_no_one_subject_moves():
+    t = np.arange(0.0, 6.0, 1 / 3)
+    walk = 0.2 + 0.1 * t  # 0.1 frame widths per second
+    # One subject walking, the pick holding most of the motion: followed.
+    track = subject_track(_samples(t, walk), duration=6.0, shots=[]).track
+    assert track[-1].x - track[0].x > 0.4
+    # The same positions, but the pick holds only a third of what moves (a zoom, a crowd,
+    # a moving pattern): nothing to follow, the track holds the median.
+    cases = {
+        "diffuse": _samples(t, walk, weight=0.3),
+        # Picks that hop between two places 0.5 apart every sample: two things moving.
+        "hopping": _samples(t, np.where(np.arange(t.size) % 2, 0.75, 0.25)),
+        # Only the saliency centre, drifting as the picture changes.
+        "saliency": _samples(t, walk, source="saliency", weight=0.1),
+    }
+    for name, samples in cases.items():
+        xs = np.array([p.x for p in subject_track(samples, duration=6.0, shots=[]).track])
+        assert np.ptp(xs) == 0.0, name
+        assert xs[0] == pytest.approx(float(np.median([s.x for s in samples])), abs=1e-9), name
+    # A few fast moves among many calm ones are still one subject.
+    calm = walk.copy()
+    calm[5] += 0.4
+    assert one_moving_subject(_samples(t, calm))
+    assert not one_moving_subject(_samples(t[:1], walk[:1]))  # one sample is no motion
+
+
 def test_extractors_start_in_threads_in_a_fresh_interpreter():
     # Batch analyses clips in threads; cv2's import is not thread-safe (its bootstrap swaps
     # the module in sys.modules) and once failed with "module 'cv2' has no attribute 'data'".
@@ -161,6 +193,9 @@ def test_cascades_load_while_cv2_is_still_the_bare_native_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "cv2", bare)
     monkeypatch.delitem(sys.modules, "cv2.data", raising=False)
     monkeypatch.setattr(video_features, "_HAAR_DIR", None)
+    # The module cached by _import_cv2 is put back afterwards: run first in a process, this
+    # test would otherwise leave the bare module behind for every later test.
+    monkeypatch.setattr(video_features, "_CV2", None)
     assert video_features.load_cascade("haarcascade_frontalface_alt2.xml") is not None
 
 
@@ -197,6 +232,19 @@ def test_still_scene_with_sensor_noise_keeps_the_track_still():
     assert shaky.subject.source in {"saliency", "none"}
     _, x, _ = _track(shaky)
     assert np.ptp(x) < 0.03
+
+
+def test_a_scene_without_a_moving_subject_gets_a_still_camera():
+    # Conway's life: cells change all over the frame and nothing moves as one thing; the
+    # saliency centre drifts by 0.15 of the frame as the colonies grow. The camera holds.
+    a = analyze(mediagen.life_clip())
+    assert a.subject.source == "saliency"
+    _, x, y = _track(a)
+    assert np.ptp(x) == 0.0 and np.ptp(y) == 0.0
+    v = a.media.video
+    geo = CropGeometry.for_aspect(v.display_width, v.display_height, 1080, 1920)
+    keys = crop_path(a.subject.track, geo, shots=a.shots, duration=a.duration)
+    assert len(keys) == 2 * len(a.shots) and len({k[1:] for k in keys}) == len(a.shots)
 
 
 def test_track_follows_the_bigger_of_two_moving_objects():

@@ -41,8 +41,9 @@ LEVEL_RATE = 10.0
 Progress = Callable[[float, float], None]
 
 
-#: Bumped when a detector changes its results (2: motion subject track from moving blobs).
-ANALYZER_REVISION = 2
+#: Bumped when a detector changes its results (2: motion subject track from moving blobs;
+#: 3: the track holds still in shots without one moving subject).
+ANALYZER_REVISION = 3
 
 
 @dataclass(frozen=True)

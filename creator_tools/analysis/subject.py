@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -67,6 +68,36 @@ def _despiked(samples: list[SubjectSample]) -> list[SubjectSample]:
     return out
 
 
+#: A motion sample's subject must hold at least this share of all that moves (its weight).
+MIN_MOTION_SHARE = 0.5
+#: Frame sizes per second: a subject a viewer can follow takes well over a second to cross
+#: the frame. Consecutive motion samples further apart than this are different things moving.
+MAX_SUBJECT_SPEED = 0.6
+#: A shot whose motion samples jump like that more often than this has no one subject.
+MAX_HOP_FRACTION = 0.25
+
+
+def one_moving_subject(motion: list[SubjectSample]) -> bool:
+    """Whether a shot's motion samples (in time order) look like one subject moving.
+
+    They do when the picked subject usually holds most of the motion (median weight at least
+    :data:`MIN_MOTION_SHARE`) and rarely jumps faster than :data:`MAX_SUBJECT_SPEED`
+    between samples under a second apart. A zoom, a crowd or a moving pattern fails one or
+    the other: the motion is everywhere, or the pick hops between things.
+    """
+    if len(motion) < 2:
+        return False
+    if float(np.median([s.weight for s in motion])) < MIN_MOTION_SHARE:
+        return False
+    pairs = hops = 0
+    for a, b in pairwise(motion):
+        dt = b.t - a.t
+        if 0 < dt <= 1.0:
+            pairs += 1
+            hops += np.hypot(b.x - a.x, b.y - a.y) > MAX_SUBJECT_SPEED * dt
+    return pairs > 0 and hops <= MAX_HOP_FRACTION * pairs
+
+
 def _smooth_segment(t: np.ndarray, v: np.ndarray, tau: float) -> np.ndarray:
     """Median of 3, then a forward-backward exponential smoother with time constant ``tau``."""
     if v.size >= 3:
@@ -93,7 +124,10 @@ def subject_track(
     """Build a smoothed subject track.
 
     Within each shot a confirmed face wins, else motion, else saliency; one-off outliers
-    among the motion and saliency samples are voted down by their neighbours first.
+    among the motion and saliency samples are voted down by their neighbours first. A shot
+    with neither a face nor one moving subject (:func:`one_moving_subject`: only saliency,
+    or motion spread everywhere or hopping between things) has nothing to follow: its track
+    holds still at the median of its evidence, as a camera operator would hold the frame.
 
     Parameters
     ----------
@@ -132,6 +166,13 @@ def subject_track(
         }
         stamps = {k: np.array([s.t for s in v]) for k, v in by_source.items()}
         sel = np.flatnonzero((times >= shot.start) & (times < shot.end))
+        moving = [s for s in inside if s.source == "motion"]
+        if not faces and rest and not one_moving_subject(moving):
+            if sel.size:
+                xs[sel] = float(np.median([s.x for s in rest]))
+                ys[sel] = float(np.median([s.y for s in rest]))
+                used.update(s.source for s in rest)
+            continue
         for k in sel:
             t = times[k]
             # The best kind of evidence near this moment wins: a face, else motion, else

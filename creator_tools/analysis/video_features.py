@@ -102,6 +102,8 @@ class SubjectSample:
     w: float
     h: float
     source: str  # "face", "motion" or "saliency"
+    #: Confidence: a face's grows with its size; a motion sample's is the share of the moving
+    #: picture (by mass) that belongs to the picked subject; saliency's is fixed and low.
     weight: float
 
 
@@ -328,8 +330,11 @@ class VideoFeatureExtractor:
         pick = pick_blob(blobs, self._recent)
         mid = 0.5 * (ref_t + t)  # the motion measured is centred between the two frames
         self._recent.append((t + PERSIST_SECONDS, pick.x, pick.y, PERSIST_RADIUS))
+        # The weight is the subject's share of all that moves: about 1 for one moving thing,
+        # under a half when motion is everywhere (a zoom, a crowd, a pattern).
+        share = pick.mass / max(sum(b.mass for b in blobs), 1e-12)
         return SubjectSample(mid, pick.x, pick.y, pick.w, pick.h, "motion",
-                             float(0.3 + 0.4 * min(1.0, pick.area / 0.05)))
+                             float(min(1.0, share)))
 
     def _salient_point(self, gray: np.ndarray) -> tuple[float, float]:
         """Centre of the spectral-residual saliency map, averaged over recent samples so that
