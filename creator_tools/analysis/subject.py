@@ -98,6 +98,21 @@ def one_moving_subject(motion: list[SubjectSample]) -> bool:
     return pairs > 0 and hops <= MAX_HOP_FRACTION * pairs
 
 
+def densest_point(samples: list[SubjectSample], radius: float = 0.15) -> tuple[float, float]:
+    """Where most of ``samples`` are: the median of those within ``radius`` (frame sizes) of
+    the sample with the most such neighbours (of those nearly as crowded, the one nearest the
+    median of all). For one cluster or an even spread that is about the median; for two
+    (motion hopping between two people) it is the bigger one, not the empty middle."""
+    step = max(1, len(samples) // 400)  # bounded work on very long shots
+    xy = np.array([(s.x, s.y) for s in samples[::step]])
+    near = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) <= radius
+    count = near.sum(axis=1)
+    crowded = np.flatnonzero(count >= 0.9 * count.max())
+    gap = np.hypot(*(xy[crowded] - np.median(xy, axis=0)).T)
+    x, y = np.median(xy[near[crowded[int(np.argmin(gap))]]], axis=0)
+    return float(x), float(y)
+
+
 def _smooth_segment(t: np.ndarray, v: np.ndarray, tau: float) -> np.ndarray:
     """Median of 3, then a forward-backward exponential smoother with time constant ``tau``."""
     if v.size >= 3:
@@ -127,7 +142,8 @@ def subject_track(
     among the motion and saliency samples are voted down by their neighbours first. A shot
     with neither a face nor one moving subject (:func:`one_moving_subject`: only saliency,
     or motion spread everywhere or hopping between things) has nothing to follow: its track
-    holds still at the median of its evidence, as a camera operator would hold the frame.
+    holds still where most of its evidence is (:func:`densest_point`), as a camera
+    operator would hold the frame.
 
     Parameters
     ----------
@@ -169,8 +185,7 @@ def subject_track(
         moving = [s for s in inside if s.source == "motion"]
         if not faces and rest and not one_moving_subject(moving):
             if sel.size:
-                xs[sel] = float(np.median([s.x for s in rest]))
-                ys[sel] = float(np.median([s.y for s in rest]))
+                xs[sel], ys[sel] = densest_point(rest)
                 used.update(s.source for s in rest)
             continue
         for k in sel:
