@@ -128,9 +128,9 @@ def test_track_holds_still_when_no_one_subject_moves():
     # Nothing to follow: the track holds still where most of the evidence is.
     hop = np.where(np.arange(t.size) % 3, 0.75, 0.25)  # two things, the right one twice as often
     cases = {
-        # The same walk, but the pick holds only a third of what moves (a zoom, a crowd, a
-        # moving pattern): held at the middle of the walk.
-        "diffuse": (_samples(t, walk, weight=0.3), 0.5),
+        # A walk further right, but the pick holds only a third of what moves (a zoom, a
+        # crowd, a moving pattern): no place is meant, the frame's centre is held.
+        "diffuse": (_samples(t, walk + 0.1, weight=0.3), 0.5),
         # Picks that hop between two places 0.5 apart: framed on the busier one, not between.
         "hopping": (_samples(t, hop), 0.75),
         # Only the saliency centre, drifting as the picture changes.

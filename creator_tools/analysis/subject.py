@@ -113,6 +113,17 @@ def densest_point(samples: list[SubjectSample], radius: float = 0.15) -> tuple[f
     return float(x), float(y)
 
 
+def _hold_point(evidence: list[SubjectSample], motion: list[SubjectSample]
+                ) -> tuple[float, float]:
+    """Where a shot with nothing to follow is held: the frame's centre when most of the
+    evidence is motion spread all over the picture (it says nothing about where to look: a
+    zoom moves fastest at the edges), else where most of the evidence is."""
+    if (len(motion) * 2 >= len(evidence)
+            and float(np.median([s.weight for s in motion])) < MIN_MOTION_SHARE):
+        return 0.5, 0.5
+    return densest_point(evidence)
+
+
 def _smooth_segment(t: np.ndarray, v: np.ndarray, tau: float) -> np.ndarray:
     """Median of 3, then a forward-backward exponential smoother with time constant ``tau``."""
     if v.size >= 3:
@@ -142,8 +153,8 @@ def subject_track(
     among the motion and saliency samples are voted down by their neighbours first. A shot
     with neither a face nor one moving subject (:func:`one_moving_subject`: only saliency,
     or motion spread everywhere or hopping between things) has nothing to follow: its track
-    holds still where most of its evidence is (:func:`densest_point`), as a camera
-    operator would hold the frame.
+    holds still where most of its evidence is (:func:`densest_point`; the centre when
+    the motion is everywhere), as a camera operator would hold the frame.
 
     Parameters
     ----------
@@ -185,7 +196,7 @@ def subject_track(
         moving = [s for s in inside if s.source == "motion"]
         if not faces and rest and not one_moving_subject(moving):
             if sel.size:
-                xs[sel], ys[sel] = densest_point(rest)
+                xs[sel], ys[sel] = _hold_point(rest, moving)
                 used.update(s.source for s in rest)
             continue
         for k in sel:
