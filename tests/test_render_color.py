@@ -53,6 +53,17 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float(10 * np.log10(255**2 / max(mse, 1e-9)))
 
 
+def stream_colour_tags(path: Path) -> dict[str, int]:
+    """The colour tags of ``path``'s first decoded frame (H.264 VUI numbers: 1 is BT.709
+    for primaries, transfer and matrix, 1 is limited range; 2 is "unspecified")."""
+    import av
+
+    with av.open(str(path)) as c:
+        f = next(c.decode(video=0))
+        return {"primaries": f.color_primaries, "transfer": f.color_trc,
+                "matrix": f.colorspace, "range": f.color_range}
+
+
 @pytest.mark.parametrize(("tag", "matrix"), [(None, "bt601"), ("bt709", "bt709")])
 def test_look_matches_the_lut_in_the_sources_matrix(tmp_path, monkeypatch, tag, matrix):
     monkeypatch.setenv("CREATOR_CACHE_DIR", str(tmp_path / "cache"))
@@ -67,6 +78,7 @@ def test_look_matches_the_lut_in_the_sources_matrix(tmp_path, monkeypatch, tag, 
     out = render(plan, tmp_path / "graded.mp4").output
     v = probe(out).video
     assert (v.width, v.height, v.pix_fmt, v.matrix) == (W, H, "yuv420p", "bt709")
+    assert stream_colour_tags(out) == {"primaries": 1, "transfer": 1, "matrix": 1, "range": 1}
 
     graded = rgb_frame(out, "bt709")
     lut = read_cube(LUT)

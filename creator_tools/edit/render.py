@@ -157,7 +157,12 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         chain += grade
         chain.append(f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:black")
     chain += _burned_captions(plan, workdir)
-    chain += ["setsar=1", "format=yuv420p"]
+    # The pictures are BT.709 limited range by now (the grade converts other matrices). The
+    # frames carry the tags to x264: ffmpeg 9 ignores -color_primaries/-color_trc on the
+    # output when the frames leave them unspecified, which tagged primaries and transfer
+    # "unknown" in the stream.
+    chain += ["setsar=1", "format=yuv420p",
+              "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
     g.add(f"[{src_label}]" + ",".join(chain) + "[vout]")
     # -- sound ----------------------------------------------------------------------------
     total = plan.duration
