@@ -77,6 +77,12 @@ MAX_SUBJECT_SPEED = 0.6
 MAX_HOP_FRACTION = 0.25
 
 
+def _motion_everywhere(motion: list[SubjectSample]) -> bool:
+    """Whether the picked subject usually holds under :data:`MIN_MOTION_SHARE` of all that
+    moves (median weight): the motion is spread over the picture, not one thing's."""
+    return float(np.median([s.weight for s in motion])) < MIN_MOTION_SHARE
+
+
 def one_moving_subject(motion: list[SubjectSample]) -> bool:
     """Whether a shot's motion samples (in time order) look like one subject moving.
 
@@ -85,9 +91,7 @@ def one_moving_subject(motion: list[SubjectSample]) -> bool:
     between samples under a second apart. A zoom, a crowd or a moving pattern fails one or
     the other: the motion is everywhere, or the pick hops between things.
     """
-    if len(motion) < 2:
-        return False
-    if float(np.median([s.weight for s in motion])) < MIN_MOTION_SHARE:
+    if len(motion) < 2 or _motion_everywhere(motion):
         return False
     pairs = hops = 0
     for a, b in pairwise(motion):
@@ -118,8 +122,7 @@ def _hold_point(evidence: list[SubjectSample], motion: list[SubjectSample]
     """Where a shot with nothing to follow is held: the frame's centre when most of the
     evidence is motion spread all over the picture (it says nothing about where to look: a
     zoom moves fastest at the edges), else where most of the evidence is."""
-    if (len(motion) * 2 >= len(evidence)
-            and float(np.median([s.weight for s in motion])) < MIN_MOTION_SHARE):
+    if len(motion) * 2 >= len(evidence) and _motion_everywhere(motion):
         return 0.5, 0.5
     return densest_point(evidence)
 
