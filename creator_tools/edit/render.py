@@ -158,9 +158,8 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         chain.append(f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:black")
     chain += _burned_captions(plan, workdir)
     # The pictures are BT.709 limited range by now (the grade converts other matrices). The
-    # frames carry the tags to x264: ffmpeg 9 ignores -color_primaries/-color_trc on the
-    # output when the frames leave them unspecified, which tagged primaries and transfer
-    # "unknown" in the stream.
+    # frames carry the tags to x264 and the stream: ffmpeg 9 takes them from the frames and
+    # ignores -colorspace/-color_primaries/-color_trc/-color_range on the output.
     chain += ["setsar=1", "format=yuv420p",
               "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
     g.add(f"[{src_label}]" + ",".join(chain) + "[vout]")
@@ -219,8 +218,6 @@ def build_command(plan: EditPlan, output: Path, *, workdir: Path,
         "-map", "[vout]", "-map", "[aout]",
         "-c:v", out.video_codec, *cap, "-preset", out.preset, "-crf", str(out.crf),
         "-profile:v", "high", "-pix_fmt", "yuv420p", "-r", out.fps, "-fps_mode", "cfr",
-        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
-        "-color_range", "tv",
         "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
         "-t", f"{total:.6f}",
         "-movflags", "+faststart", "-map_metadata", "-1", "-map_chapters", "-1",
