@@ -262,8 +262,10 @@ def test_interrupt_stops_cleanly_and_a_rerun_carries_on(tmp_path, env, sig, jobs
            "--jobs", str(jobs), *LEAN]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **env}, cwd=tmp_path, preexec_fn=default_sigint)
-    # With one job, wait for b's render (a is done then); with two, for any render.
-    glob = ".b.edited.*.tmp.mp4" if jobs == 1 else ".*.edited.*.tmp.mp4"
+    # With one job, wait for b's render (a is done then); with two, for any render: its
+    # picture growing in the hidden folder of parts beside the output.
+    glob = (".b.edited.*.tmp.parts/video.mp4" if jobs == 1
+            else ".*.edited.*.tmp.parts/video.mp4")
     deadline = time.monotonic() + 180
     try:
         while not [p for p in out.glob(glob) if p.stat().st_size > 0]:

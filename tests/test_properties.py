@@ -31,6 +31,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from creator_tools.edit.audio_mix import Master
 from creator_tools.edit.plan import (
     AudioPlan,
     Captions,
@@ -46,7 +47,7 @@ from creator_tools.edit.plan import (
     Source,
     load_plan,
 )
-from creator_tools.edit.render import build_command
+from creator_tools.edit.render import RenderCommands, build_commands
 from creator_tools.errors import DataFileError
 from creator_tools.looks.cube import Lut3D, format_cube, identity, read_cube, write_cube
 from creator_tools.media.ffmpeg_escape import escape_filter_path
@@ -697,8 +698,14 @@ def test_any_json_plan_loads_or_raises_plan_error_naming_a_field(doc: Any,
     if plan.audio.music:
         (work / "in.m4a").write_bytes(b"m")
         plan.audio = replace(plan.audio, music=replace(plan.audio.music, file=str(work / "in.m4a")))
-    cmd = build_command(plan, scratch / "out.mp4", workdir=work, info=INFO)
-    assert all(isinstance(a, str) for a in cmd)
+    cmds = build_commands(plan, scratch / "out.mp4", workdir=work, parts=work, info=INFO)
+    for cmd in _all_commands(cmds):
+        assert all(isinstance(a, str) for a in cmd)
+
+
+def _all_commands(cmds: RenderCommands) -> list[list[str]]:
+    return [cmds.video, *([cmds.mix] if cmds.mix else []), cmds.mux,
+            cmds.master(Master(), measure=False), cmds.master(Master(3.0, -2.0), measure=True)]
 
 
 @fast(100)
@@ -833,24 +840,42 @@ def test_plan_names_reach_ffmpeg_only_as_its_inputs(
 
     work = root / "work"
     work.mkdir()
+    parts = root / "parts"
+    parts.mkdir()
     out_path = root / "out" / Path(*out)
-    cmd = build_command(plan(files, names), out_path, workdir=work, info=INFO)
-    graph = (work / "graph.txt").read_text(encoding="utf-8")
-    plain = build_command(plan(benign, ["x"] * 5), root / "o.mp4", workdir=work, info=INFO)
-    assert graph == (work / "graph.txt").read_text(encoding="utf-8")  # names change no filter
+    cmds = build_commands(plan(files, names), out_path, workdir=work, parts=parts, info=INFO)
+    def graphs_now() -> list[str]:
+        return [(work / name).read_text(encoding="utf-8") for name in ("graph.txt", "mix.txt")]
 
-    assert isinstance(cmd, list) and all(isinstance(a, str) for a in cmd)
-    inputs = [i + 1 for i, a in enumerate(cmd) if a == "-i"]
-    assert [cmd[i] for i in inputs] == ["file:" + files["src"]] + (
+    graphs = graphs_now()
+    plain = build_commands(plan(benign, ["x"] * 5), root / "o.mp4", workdir=work, parts=parts,
+                           info=INFO)
+    # Names change no filter.
+    assert graphs == graphs_now()
+    graph = graphs[0]
+
+    def inputs(cmd: list[str]) -> list[int]:
+        return [i + 1 for i, a in enumerate(cmd) if a == "-i"]
+
+    assert cmds.mix is not None and plain.mix is not None
+    assert [cmds.video[i] for i in inputs(cmds.video)] == ["file:" + files["src"]]
+    assert [cmds.mix[i] for i in inputs(cmds.mix)] == ["file:" + files["src"]] + (
         ["file:" + files["music"]] if files["music"] else [])
-    assert cmd[-3:] == ["-f", "mp4", "file:" + str(out_path)]
-    assert cmd[cmd.index("-/filter_complex") + 1] == str(work / "graph.txt")
-    # Argument for argument, the command is the one benign names give, but for the inputs and
-    # the output: no name becomes an option, a protocol or a second output.
-    assert len(cmd) == len(plain)
-    differ = {i for i, (a, b) in enumerate(zip(cmd, plain, strict=True)) if a != b}
-    assert differ <= {*inputs, len(cmd) - 1}
+    assert cmds.mux[-3:] == ["-f", "mp4", "file:" + str(out_path)]
+    assert str(out_path) not in " ".join(cmds.video + cmds.mix)
+    assert cmds.video[cmds.video.index("-/filter_complex") + 1] == str(work / "graph.txt")
+    # Argument for argument, each command is the one benign names give, but for the inputs
+    # and the output: no name becomes an option, a protocol or a second output.
+    for cmd, benign_cmd, allowed in ((cmds.video, plain.video, inputs(cmds.video)),
+                                     (cmds.mix, plain.mix, inputs(cmds.mix)),
+                                     (cmds.mux, plain.mux, [len(cmds.mux) - 1])):
+        assert isinstance(cmd, list) and all(isinstance(a, str) for a in cmd)
+        assert len(cmd) == len(benign_cmd)
+        differ = {i for i, (a, b) in enumerate(zip(cmd, benign_cmd, strict=True)) if a != b}
+        assert differ <= set(allowed)
+    master = Master(2.0, -2.0)
+    assert cmds.master(master, measure=True) == plain.master(master, measure=True)
     # The LUT is read by the library and handed to ffmpeg as a copy in the work folder.
     assert f"lut3d=file={escape_filter_path(work / 'look.cube')}:" in graph
-    assert sorted(p.name for p in work.iterdir()) == ["graph.txt", "look.cube"]
+    assert sorted(p.name for p in work.iterdir()) == ["graph.txt", "look.cube", "mix.txt"]
 

@@ -1,4 +1,12 @@
-"""Render an :class:`EditPlan` with one ffmpeg pass (one filtergraph, one encode)."""
+"""Render an :class:`EditPlan`: the picture in one ffmpeg pass, the sound beside it.
+
+Three ffmpeg processes make an edit. The picture's pass (one filtergraph, one encode: see
+:mod:`creator_tools.edit.video_graph`) holds the cores; beside it, the sound's two short passes
+(:mod:`creator_tools.edit.audio_mix`) mix and then master the audio to the target loudness
+with a gain measured on the finished mix. A stream copy then puts the two into the output,
+with the index at the front (``+faststart``). Every intermediate file lies in a hidden folder
+beside the output, removed whatever happens.
+"""
 
 from __future__ import annotations
 
@@ -13,290 +21,119 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from creator_tools.edit.filtergraph import output_path_points, piecewise_expr
+from creator_tools.edit.audio_mix import (
+    MIX_OUT,
+    Master,
+    correct_master,
+    mix_pass,
+    plan_master,
+)
 from creator_tools.edit.plan import EditPlan
-from creator_tools.errors import InputError, MediaError, ProcessingError
+from creator_tools.edit.video_graph import VIDEO_OUT, video_graph
+from creator_tools.errors import CreatorError, MediaError, ProcessingError
 from creator_tools.media.ffmpeg import base_args, input_path_arg
-from creator_tools.media.ffmpeg_escape import escape_filter_path
-from creator_tools.media.probe import MediaInfo, VideoInfo, probe
+from creator_tools.media.loudness import parse_ebur128_summary
+from creator_tools.media.probe import MediaInfo, probe
 
 #: ``progress(done_seconds, total_seconds)``
 Progress = Callable[[float, float], None]
+#: Passes of the master at most (the first and up to three corrections of a limited one).
+MAX_MASTER_PASSES = 4
 
 
 @dataclass(frozen=True, slots=True)
 class RenderResult:
-    """What was written."""
+    """What was written, and the master that set its loudness (``None``: not rendered yet)."""
 
     output: Path
     duration: float
+    master: Master | None = None
 
 
-def _even(x: float) -> int:
-    return max(2, int(round(x / 2)) * 2)
+@dataclass(frozen=True, slots=True)
+class RenderCommands:
+    """The ffmpeg command lines of one render.
+
+    ``video`` encodes the picture into ``parts/video.mp4``; ``mix`` (``None`` when the plan has
+    no sound) writes the measured mix to ``parts/mix.wav``; :meth:`master` encodes the sound
+    into ``parts/audio.m4a``; ``mux`` copies both into the output.
+    """
+
+    video: list[str]
+    mix: list[str] | None
+    mux: list[str]
+    parts: Path
+    plan: EditPlan
+    threads: int | None = None
+
+    def master(self, master: Master, *, measure: bool) -> list[str]:
+        out = self.plan.output
+        total = self.plan.duration
+        if self.mix is None:  # no sound in the plan: a silent track
+            source = ["-f", "lavfi", "-i",
+                      f"anullsrc=r={out.audio_rate}:cl=stereo:d={total:.6f}"]
+            af = ["-af", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+        else:
+            source = ["-i", input_path_arg(self.parts / "mix.wav")]
+            af = ["-af", master.filters(measure=measure)]
+        return [
+            *base_args(), "-loglevel", "repeat+level+info", "-y", *_cap(self.threads), *source,
+            *af, "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
+            "-t", f"{total:.6f}", "-map_metadata", "-1", "-f", "mp4",
+            input_path_arg(self.parts / "audio.m4a"),
+        ]
 
 
-class _Graph:
-    """Accumulates filtergraph chains with unique labels."""
-
-    def __init__(self) -> None:
-        self.chains: list[str] = []
-        self._n = 0
-
-    def label(self, stem: str) -> str:
-        self._n += 1
-        return f"{stem}{self._n}"
-
-    def add(self, chain: str) -> None:
-        self.chains.append(chain)
-
-    def text(self) -> str:
-        return ";\n".join(self.chains)
+def _cap(threads: int | None) -> list[str]:
+    return [] if threads is None else ["-threads", str(threads)]
 
 
-def build_command(plan: EditPlan, output: Path, *, workdir: Path,
-                  info: MediaInfo | None = None, threads: int | None = None) -> list[str]:
-    """The full ffmpeg command line that renders ``plan`` into ``output``.
+def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
+                   info: MediaInfo | None = None, threads: int | None = None) -> RenderCommands:
+    """The ffmpeg commands that render ``plan`` into ``output``.
 
-    ``threads`` caps ffmpeg's decoder, filter and encoder threads (for parallel batch jobs);
-    ``None`` lets ffmpeg use every core.
+    The filtergraphs go to ``workdir`` (``graph.txt``, ``mix.txt``) with the files they read
+    (the LUT, captions, fonts); the intermediate media go to ``parts``. ``threads`` caps
+    ffmpeg's decoder, filter and encoder threads (for parallel batch jobs); ``None`` lets
+    ffmpeg use every core.
     """
     src = plan.source("main")
     info = info or probe(src.path)
     if info.video is None:
         raise MediaError("no video stream: nothing to edit into a video", path=src.path)
     out = plan.output
-    g = _Graph()
-    cap = [] if threads is None else ["-threads", str(threads)]
-    args = [*base_args(), "-loglevel", "repeat+level+warning", "-y", *cap, "-i",
-            input_path_arg(src.path)]
-    if threads is not None:
-        args += ["-filter_complex_threads", str(threads)]
-    music = plan.audio.music
-    if music is not None:
-        if not Path(music.file).is_file():
-            raise InputError("music file not found", path=music.file)
-        args += ["-stream_loop", "-1", "-i", input_path_arg(music.file)]
-    n = len(plan.segments)
-    fps = plan.output.fps
-    # -- cut ------------------------------------------------------------------------------
-    has_audio = src.has_audio and info.audio is not None
-    g.add(f"[0:v:0]fps={fps}" + (f",split={n}" if n > 1 else "")
-          + "".join(f"[vs{i}]" for i in range(n)))
-    if has_audio:
-        g.add("[0:a:0]aresample=48000:async=0,aformat=sample_fmts=fltp:channel_layouts=stereo"
-              + (f",asplit={n}" if n > 1 else "") + "".join(f"[as{i}]" for i in range(n)))
-    for i, seg in enumerate(plan.segments):
-        g.add(f"[vs{i}]trim=start_frame={seg.start}:end_frame={seg.end},setpts=PTS-STARTPTS[v{i}]")
-        if has_audio:
-            a, b = plan.seconds(seg.start), plan.seconds(seg.end)
-            d = b - a
-            fade = min(0.01, d / 4)
-            g.add(f"[as{i}]atrim=start={a:.6f}:end={b:.6f},asetpts=PTS-STARTPTS,"
-                  f"afade=t=in:d={fade:.4f},afade=t=out:st={d - fade:.6f}:d={fade:.4f}[a{i}]")
-    if n > 1:
-        pairs = "".join(f"[v{i}]" + (f"[a{i}]" if has_audio else "") for i in range(n))
-        g.add(f"{pairs}concat=n={n}:v=1:a={1 if has_audio else 0}[vcat]"
-              + ("[acat]" if has_audio else ""))
-    else:
-        g.add("[v0]null[vcat]")
-        if has_audio:
-            g.add("[a0]anull[acat]")
-    # -- picture --------------------------------------------------------------------------
-    v = info.video
-    sw, sh = v.display_width, v.display_height
-    chain: list[str] = []
-    e = plan.enhance
-    tonemap = e.tonemap or src.hdr
-    if tonemap:
-        chain += ["zscale=t=linear:npl=100", "format=gbrpf32le", "zscale=p=bt709",
-                  "tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv", "format=yuv420p"]
-    mode = plan.reframe.mode
-    # Stabilization sees the source picture, before any crop: after a moving crop it would
-    # take the virtual camera's pans for shake (and ffmpeg 9.0.2's deshake crashes on a
-    # crop window that moves). Its search range must be a multiple of 16 pixels.
-    if e.stabilize:
-        chain.append("deshake=rx=32:ry=32:edge=mirror")
-    W, H = out.width, out.height
-    # Grading runs where the picture has the fewest pixels: on the crop before upscaling, on
-    # the scaled picture before padding, on the source before the fill composition.
-    grade = _grade(plan, workdir, v, tonemapped=tonemap)
-    src_label = "vcat"
-    if mode == "crop":
-        from creator_tools.edit.reframe import CropGeometry
-
-        geo = CropGeometry.for_aspect(sw, sh, W, H, plan.reframe.zoom)
-        cw, ch = min(_even(geo.width * sw), sw - sw % 2), min(_even(geo.height * sh), sh - sh % 2)
-        x = piecewise_expr(output_path_points(plan, "x"), sw, -cw / 2, 0, sw - cw)
-        y = piecewise_expr(output_path_points(plan, "y"), sh, -ch / 2, 0, sh - ch)
-        chain.append(f"crop=w={cw}:h={ch}:x='{x}':y='{y}':exact=1")
-        if e.denoise > 0:
-            chain.append(_denoise(e.denoise))
-        chain += grade
-        chain.append(f"scale={W}:{H}:flags=bicubic")
-    elif mode == "fill":
-        if sw % 2 or sh % 2:  # zscale (in the grade) refuses odd 4:2:0 sizes; 1x1 -> 2x2
-            chain.append("scale='max(2,trunc(iw/2)*2)':'max(2,trunc(ih/2)*2)'")
-        if e.denoise > 0:
-            chain.append(_denoise(e.denoise))
-        chain += grade
-        fg, bg = g.label("fg"), g.label("bg")
-        g.add(f"[vcat]{','.join([*chain, 'split'])}[{fg}][{bg}]")
-        small = (_even(W / 8), _even(H / 8))
-        g.add(f"[{bg}]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase,"
-              f"crop={small[0]}:{small[1]},boxblur=4:2,scale={W}:{H},eq=brightness=-0.06"
-              f"[{bg}b]")
-        g.add(f"[{fg}]scale={W}:{H}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic[{fg}s]")
-        g.add(f"[{bg}b][{fg}s]overlay=(W-w)/2:(H-h)/2[vframed]")
-        chain = []
-        src_label = "vframed"
-    else:  # letterbox, none
-        if e.denoise > 0:
-            chain.append(_denoise(e.denoise))
-        chain.append(f"scale={W}:{H}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic")
-        chain += grade
-        chain.append(f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:black")
-    chain += _burned_captions(plan, workdir)
-    # The pictures are BT.709 limited range by now (the grade converts other matrices). The
-    # frames carry the tags to x264 and the stream: ffmpeg 9 takes them from the frames and
-    # ignores -colorspace/-color_primaries/-color_trc/-color_range on the output.
-    chain += ["setsar=1", "format=yuv420p",
-              "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
-    g.add(f"[{src_label}]" + ",".join(chain) + "[vout]")
-    # -- sound ----------------------------------------------------------------------------
+    cap = _cap(threads)
+    fct = [] if threads is None else ["-filter_complex_threads", str(threads)]
     total = plan.duration
-    audio_label = None
-    # At the -70 LUFS gate (or unmeasured): silence, which gain and loudnorm must not touch.
-    silent = plan.audio.measured_lufs is not None and plan.audio.measured_lufs <= -69.0
-    if has_audio:
-        speech = ["[acat]"]
-        steps = []
-        if e.voice_cleanup:
-            steps += ["highpass=f=80", "afftdn=nr=10:nf=-50:tn=1",
-                      "acompressor=threshold=-20dB:ratio=2.5:attack=10:release=200"]
-        if plan.audio.measured_lufs is not None and not silent:
-            gain = max(-20.0, min(24.0, plan.audio.target_lufs - plan.audio.measured_lufs))
-            steps.append(f"volume={gain:.2f}dB")
-        g.add("".join(speech) + (",".join(steps) if steps else "anull") + "[speech]")
-        audio_label = "speech"
-    if music is not None:
-        fade_out_start = max(0.0, total - music.fade_out)
-        g.add(f"[1:a:0]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
-              f"atrim=start={music.offset:.3f}:duration={total:.6f},asetpts=PTS-STARTPTS,"
-              f"volume={music.gain_db:.2f}dB,afade=t=in:d={music.fade_in:.3f},"
-              f"afade=t=out:st={fade_out_start:.3f}:d={music.fade_out:.3f}[music]")
-        if audio_label is not None:
-            if music.duck:
-                ratio = max(2.0, min(20.0, music.duck_db / 1.5))
-                g.add("[speech]asplit=2[sp][sc]")
-                g.add(f"[music][sc]sidechaincompress=threshold=0.015:ratio={ratio:.1f}:"
-                      "attack=20:release=400:knee=4[ducked]")
-                g.add("[sp][ducked]amix=inputs=2:duration=first:normalize=0[mixed]")
-            else:
-                g.add("[speech][music]amix=inputs=2:duration=first:normalize=0[mixed]")
-            audio_label = "mixed"
-        else:
-            audio_label = "music"
-    if audio_label is None:
-        g.add(f"anullsrc=r=48000:cl=stereo,atrim=duration={total:.6f}[silent]")
-        audio_label = "silent"
-        g.add(f"[{audio_label}]anull[aout]")
-    elif silent and music is None:
-        # Digital silence: nothing to normalize (loudnorm would compute an infinite gain).
-        g.add(f"[{audio_label}]aresample={out.audio_rate},"
-              "aformat=sample_fmts=fltp:channel_layouts=stereo[aout]")
-    else:
-        tp = plan.audio.true_peak_db - 0.5
-        g.add(f"[{audio_label}]loudnorm=I={plan.audio.target_lufs:.1f}:TP={tp:.1f}:LRA=11,"
-              f"aresample={out.audio_rate},aformat=sample_fmts=fltp:channel_layouts=stereo"
-              "[aout]")
-    script = workdir / "graph.txt"
-    script.write_text(g.text(), encoding="utf-8")
-    return [
-        *args,
-        "-/filter_complex", str(script),
-        "-map", "[vout]", "-map", "[aout]",
+    graph = workdir / "graph.txt"
+    graph.write_text(video_graph(plan, info, workdir), encoding="utf-8")
+    video = [
+        *base_args(), "-loglevel", "repeat+level+warning", "-y", *cap,
+        "-i", input_path_arg(src.path), *fct,
+        "-/filter_complex", str(graph), "-map", f"[{VIDEO_OUT}]",
         "-c:v", out.video_codec, *cap, "-preset", out.preset, "-crf", str(out.crf),
         "-profile:v", "high", "-pix_fmt", "yuv420p", "-r", out.fps, "-fps_mode", "cfr",
-        "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
-        "-t", f"{total:.6f}",
-        "-movflags", "+faststart", "-map_metadata", "-1", "-map_chapters", "-1",
-        "-progress", "pipe:1", "-f", "mp4", input_path_arg(output),
+        "-t", f"{total:.6f}", "-map_metadata", "-1", "-map_chapters", "-1",
+        "-progress", "pipe:1", "-f", "mp4", input_path_arg(parts / "video.mp4"),
     ]
-
-
-#: zimg names of the YUV matrices :class:`VideoInfo` reports.
-_ZIMG_MATRIX = {"bt709": "709", "bt601": "170m", "bt2020": "2020_ncl"}
-
-
-def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> list[str]:
-    """Exposure, white balance and the look, as filters; the picture leaves in BT.709.
-
-    The RGB steps (white balance, the LUT) run on planar float RGB converted by zscale with the
-    source's own matrix and range: there ffmpeg's lut3d has its SIMD path, and zimg converts
-    about twice as fast as swscale's 8-bit RGB path (see docs/benchmarks.md). A source in
-    another matrix or in full range is converted to BT.709 limited range even without a look,
-    so the output's colour tags tell the truth.
-    """
-    e = plan.enhance
-    out = []
-    if e.exposure or e.gamma != 1.0:
-        out.append(f"eq=brightness={e.exposure * 0.1:.4f}:gamma={e.gamma:.4f}")
-    matrix, full = ("bt709", False) if tonemapped else (v.yuv_matrix, v.full_range)
-    source = f"min={_ZIMG_MATRIX[matrix]}:rin={'full' if full else 'limited'}"
-    rgb = []
-    if e.red_gain != 1.0 or e.blue_gain != 1.0:
-        rgb.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
-    if plan.look.lut and plan.look.strength > 0:
-        lut = _prepared_lut(plan.look.lut, plan.look.strength, workdir)
-        rgb.append(f"lut3d=file={escape_filter_path(str(lut))}:interp=tetrahedral")
-    # Back to 4:2:0 while the picture is small: scaling and encoding stay in YUV.
-    if rgb:
-        out += [f"zscale={source}", "format=gbrpf32le", *rgb, "zscale=m=709:r=limited",
-                "format=yuv420p"]
-    elif matrix != "bt709" or full:
-        out += [f"zscale={source}:m=709:r=limited", "format=yuv420p"]
-    return out
-
-
-def _burned_captions(plan: EditPlan, workdir: Path) -> list[str]:
-    """The ``subtitles`` filter drawing the plan's words (an ASS file in ``workdir``) with the
-    bundled font, inside the platform's safe zone; nothing when captions are not burned."""
-    words = plan.output_words() if plan.captions.burn else []
-    if not words:
-        return []
-    from creator_tools.captions.ass import build_ass, font_dir, safe_zone
-    from creator_tools.captions.transcript import Word
-
-    out = plan.output
-    doc = build_ass([Word(a, b, text) for a, b, text in words], width=out.width,
-                    height=out.height, style=plan.captions.style,
-                    safe=safe_zone(out.platform, out.width, out.height))
-    ass = workdir / "captions.ass"
-    ass.write_text(doc, encoding="utf-8")
-    fonts = workdir / "fonts"  # the font files alone: libass tries every file in fontsdir
-    fonts.mkdir()
-    for font in font_dir().glob("*.ttf"):
-        shutil.copyfile(font, fonts / font.name)
-    return [f"subtitles=filename={escape_filter_path(str(ass))}:"
-            f"fontsdir={escape_filter_path(str(fonts))}"]
-
-
-def _denoise(strength: float) -> str:
-    s = 1.5 + 4.0 * strength
-    return f"hqdn3d={s:.2f}:{s * 0.75:.2f}:{s * 1.5:.2f}:{s * 1.1:.2f}"
-
-
-def _prepared_lut(path: str, strength: float, workdir: Path) -> Path:
-    """A copy of the LUT under a plain name, mixed with identity at ``strength``."""
-    from creator_tools.looks.cube import blend, read_cube, write_cube
-
-    lut = read_cube(path)
-    if strength < 1.0:
-        lut = blend(lut, strength)
-    out = workdir / "look.cube"
-    write_cube(lut, out)
-    return out
+    mix = None
+    sound = mix_pass(plan, info)
+    if sound is not None:
+        mix_graph = workdir / "mix.txt"
+        mix_graph.write_text(sound.graph, encoding="utf-8")
+        mix = [
+            *base_args(), "-loglevel", "repeat+level+info", "-y", *cap, *sound.inputs, *fct,
+            "-/filter_complex", str(mix_graph), "-map", f"[{MIX_OUT}]",
+            "-c:a", "pcm_f32le", "-rf64", "auto", "-f", "wav",
+            input_path_arg(parts / "mix.wav"),
+        ]
+    mux = [
+        *base_args(), "-loglevel", "repeat+level+warning", "-y",
+        "-i", input_path_arg(parts / "video.mp4"), "-i", input_path_arg(parts / "audio.m4a"),
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart",
+        "-map_metadata", "-1", "-map_chapters", "-1", "-f", "mp4", input_path_arg(output),
+    ]
+    return RenderCommands(video, mix, mux, parts, plan, threads)
 
 
 _TIME = re.compile(r"^out_time_us=(\d+)")
@@ -314,7 +151,7 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
            progress: Progress | None = None, threads: int | None = None) -> RenderResult:
     """Render ``plan`` to ``output`` atomically (temporary file, then rename).
 
-    ``threads`` caps ffmpeg's threads (see :func:`build_command`).
+    ``threads`` caps ffmpeg's threads (see :func:`build_commands`).
 
     Raises
     ------
@@ -333,19 +170,134 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
     info = probe(src.path)
     total = plan.duration
     workdir = Path(tempfile.mkdtemp(prefix="creator-render-"))
+    parts: Path | None = None
     try:
         with atomic_output(output, force=force, inputs=inputs) as tmp:
-            cmd = build_command(plan, tmp, workdir=workdir, info=info, threads=threads)
-            _run(cmd, total, progress)
+            # Beside the output (same disk, and the system's temporary folder may be small):
+            # ".NAME.XXXX.tmp.parts" for ".NAME.XXXX.tmp.mp4".
+            parts = tmp.with_name(tmp.name.removesuffix(tmp.suffix) + ".parts")
+            try:
+                parts.mkdir()
+            except OSError as exc:
+                raise ProcessingError(f"cannot write output: {exc.strerror or exc}",
+                                      path=output) from None
+            cmds = build_commands(plan, tmp, workdir=workdir, parts=parts, info=info,
+                                  threads=threads)
+            procs = _Processes()
+            sound = _SoundJob(cmds, procs)
+            try:
+                sound.start()
+                _run(cmds.video, procs, total=total, progress=progress)
+            except BaseException as exc:  # handed to the main thread
+                procs.abort()
+                sound.join()
+                # The sound's failure is the cause when it aborted the picture's pass.
+                if isinstance(exc, ProcessingError) and isinstance(sound.error, CreatorError):
+                    raise sound.error from None
+                raise
+            sound.join()
+            if sound.error is not None:
+                raise sound.error
+            _run(cmds.mux, procs)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return RenderResult(Path(output), total)
+        if parts is not None:
+            shutil.rmtree(parts, ignore_errors=True)
+    if progress:
+        progress(total, total)
+    return RenderResult(Path(output), total, sound.master)
 
 
-def _run(cmd: list[str], total: float, progress: Progress | None) -> None:
-    log: deque[str] = deque(maxlen=60)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace")
+class _Aborted(Exception):
+    """The render is being stopped: start no further process."""
+
+
+class _Processes:
+    """The ffmpeg processes of one render, started here so that all stop at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._procs: list[subprocess.Popen[str]] = []
+        self._aborted = False
+
+    def popen(self, cmd: list[str]) -> subprocess.Popen[str]:
+        with self._lock:
+            if self._aborted:
+                raise _Aborted
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, errors="replace")
+            self._procs.append(proc)
+            return proc
+
+    def abort(self) -> None:
+        """Kill every process still running, and refuse new ones.
+
+        The partial outputs are thrown away, so ffmpeg is not asked to finish them (a graceful
+        stop flushes the encoder and rewrites the file for +faststart first).
+        """
+        with self._lock:
+            self._aborted = True
+            procs = list(self._procs)
+        for proc in procs:
+            if proc.poll() is None:
+                with contextlib.suppress(OSError):
+                    proc.kill()
+
+
+class _SoundJob(threading.Thread):
+    """The sound's passes (mix, then master until it lands), beside the picture's encode.
+
+    A failure is kept in :attr:`error` and stops the whole render at once.
+    """
+
+    def __init__(self, cmds: RenderCommands, procs: _Processes) -> None:
+        super().__init__(name="creator-render-sound", daemon=True)
+        self.cmds = cmds
+        self.procs = procs
+        self.error: BaseException | None = None
+        self.master: Master | None = None
+
+    def run(self) -> None:
+        try:
+            self._sound()
+        except _Aborted:
+            pass
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+            self.procs.abort()
+
+    def _sound(self) -> None:
+        cmds, plan = self.cmds, self.cmds.plan
+        if cmds.mix is None:
+            _run(cmds.master(Master(), measure=False), self.procs)
+            return
+        mix = parse_ebur128_summary(_run(cmds.mix, self.procs))
+        master: Master | None = plan_master(plan, mix)
+        previous = None
+        for _ in range(MAX_MASTER_PASSES):
+            assert master is not None
+            limited = master.limit_db is not None
+            log = _run(cmds.master(master, measure=limited), self.procs)
+            self.master = master
+            if not limited:
+                break
+            result = parse_ebur128_summary(log)
+            master, previous = correct_master(plan, master, result, previous), (master, result)
+            if master is None:
+                break
+
+
+def _run(cmd: list[str], procs: _Processes, *, total: float | None = None,
+         progress: Progress | None = None) -> list[str]:
+    """Run one ffmpeg command to its end; its log lines (the last few hundred).
+
+    Raises
+    ------
+    ProcessingError
+        ffmpeg failed (the message is its first error line).
+    """
+    log: deque[str] = deque(maxlen=300)
+    proc = procs.popen(cmd)
 
     def drain() -> None:
         assert proc.stderr is not None
@@ -358,15 +310,12 @@ def _run(cmd: list[str], total: float, progress: Progress | None) -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
             m = _TIME.match(line)
-            if m and progress:
+            if m and progress and total:
                 progress(min(total, int(m[1]) / 1e6), total)
         proc.wait()
     except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM) or failed here: the partial output is thrown away, so
-        # ffmpeg is not asked to finish it (a graceful stop flushes the encoder and rewrites
-        # the whole file for +faststart first): it is killed at once.
-        with contextlib.suppress(OSError):
-            proc.kill()
+        # Interrupted (Ctrl-C, SIGTERM) or failed here: everything stops at once.
+        procs.abort()
         proc.wait()
         raise
     finally:
@@ -377,5 +326,4 @@ def _run(cmd: list[str], total: float, progress: Progress | None) -> None:
         # ("Nothing was written into output file", "Task finished with error code").
         cause = ffmpeg_message(errors[0]) if errors else f"exit status {proc.returncode}"
         raise ProcessingError(f"ffmpeg failed: {cause}")
-    if progress:
-        progress(total, total)
+    return list(log)

@@ -24,14 +24,12 @@ import numpy as np
 
 from creator_tools.errors import MediaError, ProcessingError
 from creator_tools.media.ffmpeg import base_args, input_path_arg
+from creator_tools.media.loudness import Loudness, parse_ebur128_summary
 from creator_tools.media.probe import MediaInfo, probe
 
 PixFmt = Literal["gray", "rgb24", "bgr24"]
 _CHANNELS = {"gray": 1, "rgb24": 3, "bgr24": 3}
 _LOG_LINE = re.compile(r"^(?:\[(?P<ctx>[^\]]+ @ 0x[0-9a-f]+)\] )?\[(?P<level>\w+)\] ?(?P<msg>.*)$")
-_I_RE = re.compile(r"^\s*I:\s+(-?[\d.]+|-?inf)\s+LUFS")
-_LRA_RE = re.compile(r"^\s*LRA:\s+(-?[\d.]+|-?inf)\s+LU\b")
-_PEAK_RE = re.compile(r"^\s*Peak:\s+(-?[\d.]+|-?inf)\s+dBFS")
 #: Decoder complaints that skipping B-frames causes by itself (reference bookkeeping).
 _SKIM_NOISE = re.compile(r"mmco|reference|ref pic|co located POCs", re.IGNORECASE)
 
@@ -74,15 +72,6 @@ class AudioSpec:
     loudness: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Loudness:
-    """EBU R128 figures measured by ffmpeg's ``ebur128`` filter."""
-
-    integrated_lufs: float | None
-    true_peak_dbtp: float | None
-    lra: float | None
-
-
 @dataclass(slots=True)
 class DecodeReport:
     """What happened during a decode pass."""
@@ -107,10 +96,6 @@ def analysis_size(info: MediaInfo, width: int) -> tuple[int, int]:
 
 #: Smallest side of an analysis frame, pixels.
 MIN_ANALYSIS_SIDE = 16
-
-
-def _to_float(text: str) -> float | None:
-    return None if "inf" in text else float(text)
 
 
 class DecodePass:
@@ -338,15 +323,7 @@ class DecodePass:
     def _parse_loudness(self) -> None:
         if self.audio is None or not self.audio.loudness:
             return
-        i = lra = peak = None
-        for line in self._log:
-            if (m := _I_RE.match(line)) and i is None:
-                i = _to_float(m[1])
-            elif (m := _LRA_RE.match(line)) and lra is None:
-                lra = _to_float(m[1])
-            elif m := _PEAK_RE.match(line):
-                peak = _to_float(m[1])
-        self.report.loudness = Loudness(i, peak, lra)
+        self.report.loudness = parse_ebur128_summary(self._log)
 
 
 def iter_frames(
