@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from creator_tools.analysis.subject import subject_track
 from creator_tools.analysis.video_features import VideoFeatureExtractor, VideoFeatures
 from creator_tools.media.decode import AudioSpec, DecodePass, VideoSpec
 from creator_tools.media.probe import MediaInfo, probe
+from creator_tools.system import cpu_count
 
 #: Values per second of the compact level curves stored in the result.
 LEVEL_RATE = 10.0
@@ -137,24 +139,28 @@ def _refine_cuts(path: str | Path, info: MediaInfo, vf: VideoFeatures, cuts: lis
     from creator_tools.analysis.video_features import frame_histogram, thumbnail
     from creator_tools.media.decode import iter_frames
 
-    out = []
     decoded = np.flatnonzero(vf.decoded)
-    for c in cuts:
+
+    def refine(c: int) -> int:
         k = int(np.searchsorted(decoded, c))
         prev = int(decoded[k - 1]) if k > 0 else c - 1
         if c - prev <= 1:
-            out.append(c)
-            continue
+            return c
         frames = list(iter_frames(path, width=settings.width, pix_fmt="rgb24", fps=vf.fps,
                                   info=info, start=prev / vf.fps, frames=c - prev + 1))
         if len(frames) < 2:
-            out.append(c)
-            continue
+            return c
         hists = np.array([frame_histogram(thumbnail(f.image)) for f in frames])
         jumps = hist_distance(hists[1:], hists[:-1])
         # The first big change: after a cut into busy content more big changes follow.
-        out.append(prev + 1 + int(np.flatnonzero(jumps >= 0.5 * jumps.max())[0]))
-    return out
+        return prev + 1 + int(np.flatnonzero(jumps >= 0.5 * jumps.max())[0])
+
+    # Each window is a short ffmpeg run, mostly starting up and seeking: run them side by side.
+    workers = min(len(cuts), cpu_count())
+    if workers <= 1:
+        return [refine(c) for c in cuts]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refine-cut") as pool:
+        return list(pool.map(refine, cuts))
 
 
 def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | None,

@@ -21,6 +21,7 @@ from pathlib import Path
 from creator_tools.batch.jobs import BatchItem, BatchOutcome, Progress, run_one, targets_for
 from creator_tools.edit.job import EditChoices
 from creator_tools.errors import UsageError
+from creator_tools.system import cpu_count
 
 
 class Interrupted(KeyboardInterrupt):
@@ -35,14 +36,6 @@ class BatchListener:
 
     def progress(self, item: BatchItem, phase: str, done: float, total: float) -> None:
         """``phase`` (``analyze`` or ``render``) of ``item`` is at ``done`` of ``total``."""
-
-
-def cpu_count() -> int:
-    """Cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 #: Imported before the first job thread starts. OpenCV's package replaces itself in

@@ -34,6 +34,7 @@ from creator_tools.errors import CreatorError, MediaError, ProcessingError
 from creator_tools.media.ffmpeg import base_args, input_path_arg
 from creator_tools.media.loudness import parse_ebur128_summary
 from creator_tools.media.probe import MediaInfo, probe
+from creator_tools.system import cpu_count
 
 #: ``progress(done_seconds, total_seconds)``
 Progress = Callable[[float, float], None]
@@ -88,6 +89,17 @@ def _cap(threads: int | None) -> list[str]:
     return [] if threads is None else ["-threads", str(threads)]
 
 
+def filter_threads() -> int:
+    """Threads for a render's filtergraph when nothing caps them: a quarter of the cores.
+
+    The encoder is what needs the cores. The picture's filters (crop, colour conversions, the
+    LUT, scaling) cost a few milliseconds a frame, and slicing each frame between threads costs
+    more in hand-offs than it saves where cores are few: on 2 cores one filter thread rendered
+    the benchmark clip's picture 2% faster (docs/benchmarks.md).
+    """
+    return max(1, cpu_count() // 4)
+
+
 def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
                    info: MediaInfo | None = None, threads: int | None = None) -> RenderCommands:
     """The ffmpeg commands that render ``plan`` into ``output``.
@@ -103,7 +115,7 @@ def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
         raise MediaError("no video stream: nothing to edit into a video", path=src.path)
     out = plan.output
     cap = _cap(threads)
-    fct = [] if threads is None else ["-filter_complex_threads", str(threads)]
+    fct = ["-filter_complex_threads", str(threads or filter_threads())]
     total = plan.duration
     graph = workdir / "graph.txt"
     graph.write_text(video_graph(plan, info, workdir), encoding="utf-8")
