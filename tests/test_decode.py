@@ -10,6 +10,7 @@ from creator_tools.media.decode import (
     AudioSpec,
     DecodePass,
     VideoSpec,
+    decode_problem,
     iter_audio_blocks,
     iter_frames,
     read_audio,
@@ -93,3 +94,21 @@ def test_damaged_stream_yields_frames_and_reports(shared_media):
     assert n > 400  # 15.2 s at 29.97 fps: the damaged frames are concealed, not fatal
     assert dp.report.returncode == 0
     assert dp.report.problems, "the decode errors of box.mp4 should be reported"
+
+
+@pytest.mark.parametrize(("line", "skimming", "problem"), [
+    ("[h264 @ 0x55eb43b58500] [error] A non-intra slice in an IDR NAL unit.", False,
+     "A non-intra slice in an IDR NAL unit."),
+    # ffmpeg 9 names a decoder twice: the input stream and the decoder.
+    ("[vist#0:1/h264 @ 0x5594c1a0] [dec:h264 @ 0x5594c2b0] [error] Error submitting packet to "
+     "decoder: Invalid data found when processing input", False,
+     "Error submitting packet to decoder: Invalid data found when processing input"),
+    ("[fatal] Conversion failed!", False, "Conversion failed!"),
+    ("[h264 @ 0x55eb43b58500] [warning] frame size changed", False, None),
+    ("[h264 @ 0x55eb43b58500] [error] mmco: unref short failure", True, None),
+    ("[h264 @ 0x55eb43b58500] [error] mmco: unref short failure", False,
+     "mmco: unref short failure"),
+    ("    I:         -15.3 LUFS", False, None),
+])
+def test_decode_problems_are_read_from_ffmpeg_log_lines(line, skimming, problem):
+    assert decode_problem(line, skimming=skimming) == problem

@@ -45,8 +45,9 @@ Progress = Callable[[float, float], None]
 
 #: Bumped when a detector changes its results (2: motion subject track from moving blobs;
 #: 3: the track holds still in shots without one moving subject; 4: it holds where most of
-#: the shot's evidence is; 5: or at the centre when the motion is everywhere).
-ANALYZER_REVISION = 5
+#: the shot's evidence is; 5: or at the centre when the motion is everywhere; 6: decode
+#: errors that ffmpeg 9 logs with two contexts count as problems).
+ANALYZER_REVISION = 6
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ from creator_tools.system import cpu_count
 
 PixFmt = Literal["gray", "rgb24", "bgr24"]
 _CHANNELS = {"gray": 1, "rgb24": 3, "bgr24": 3}
-_LOG_LINE = re.compile(r"^(?:\[(?P<ctx>[^\]]+ @ 0x[0-9a-f]+)\] )?\[(?P<level>\w+)\] ?(?P<msg>.*)$")
+#: ``-loglevel level`` lines: any number of ``[component @ 0x...]`` contexts (ffmpeg 9 writes
+#: two for a decoder: ``[vist#0:0/h264 @ 0x..] [dec:h264 @ 0x..]``), the level, the message.
+_LOG_LINE = re.compile(r"^(?:\[[^\]]+ @ 0x[0-9a-f]+\] )*\[(?P<level>\w+)\] ?(?P<msg>.*)$")
 #: Decoder complaints that skipping B-frames causes by itself (reference bookkeeping).
 _SKIM_NOISE = re.compile(r"mmco|reference|ref pic|co located POCs", re.IGNORECASE)
 
@@ -320,18 +322,29 @@ class DecodePass:
         for raw in pipe:  # type: ignore[attr-defined]
             line = raw.decode("utf-8", "replace").rstrip()
             self._log.append(line)
-            m = _LOG_LINE.match(line)
-            if m and m["level"] in ("error", "fatal", "panic"):
-                msg = m["msg"].strip()
-                if self._skimming and _SKIM_NOISE.search(msg):
-                    continue  # a consequence of skipping frames on purpose, not damage
-                if msg and len(self.report.problems) < 50:
-                    self.report.problems.append(msg)
+            msg = decode_problem(line, skimming=self._skimming)
+            if msg and len(self.report.problems) < 50:
+                self.report.problems.append(msg)
 
     def _parse_loudness(self) -> None:
         if self.audio is None or not self.audio.loudness:
             return
         self.report.loudness = parse_ebur128_summary(self._log)
+
+
+def decode_problem(line: str, *, skimming: bool = False) -> str | None:
+    """The message of an ffmpeg log line at level error or worse; ``None`` for other lines.
+
+    With ``skimming``, the reference-bookkeeping complaints that skipping B-frames causes by
+    itself are not problems.
+    """
+    m = _LOG_LINE.match(line)
+    if not m or m["level"] not in ("error", "fatal", "panic"):
+        return None
+    msg = m["msg"].strip()
+    if not msg or (skimming and _SKIM_NOISE.search(msg)):
+        return None
+    return msg
 
 
 def _widen_pipe(fd: int) -> None:
