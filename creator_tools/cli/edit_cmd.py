@@ -138,7 +138,7 @@ def render_command(
     force: Force = False,
     json_out: JsonOut = False,
 ) -> int:
-    """Render an edit plan to a video, in one ffmpeg pass."""
+    """Render an edit plan to a video (one encode of the picture, the sound beside it)."""
     from creator_tools.cli.progress import step
     from creator_tools.edit.plan import load_plan
     from creator_tools.edit.render import render

@@ -1,7 +1,7 @@
 """An edit plan as a moviepy clip, for people who script their edits in Python.
 
 This is the slow, flexible path: moviepy decodes and composites frame by frame in Python.
-``creator render`` is the fast path (one ffmpeg pass); both follow the same plan, so they
+``creator render`` is the fast path (one ffmpeg encode); both follow the same plan, so they
 agree on duration and frame count. Looks and loudness normalization are left to the fast path.
 """
 
