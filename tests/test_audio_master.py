@@ -6,6 +6,7 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from creator_tools.analysis.engine import analyze
@@ -16,9 +17,11 @@ from creator_tools.edit.audio_mix import (
     correct_master,
     plan_master,
 )
-from creator_tools.edit.plan import AudioPlan, EditPlan, OutputSpec, Segment, Source
+from creator_tools.edit.plan import AudioPlan, EditPlan, Music, OutputSpec, Segment, Source
 from creator_tools.edit.planner import make_plan
 from creator_tools.edit.render import render
+from creator_tools.errors import ProcessingError
+from creator_tools.media.decode import read_audio
 from creator_tools.media.loudness import Loudness, parse_ebur128_summary
 from creator_tools.media.probe import probe
 from tests import mediagen
@@ -123,3 +126,48 @@ def test_a_peaky_mix_is_limited_and_still_lands_on_the_target(tmp_path):
     assert i == pytest.approx(plan.audio.target_lufs, abs=1.0)
     assert tp <= plan.audio.true_peak_db
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "peaky.mp4"]
+
+
+def _plan_for(clip: Path, segments: list[tuple[int, int]], **audio) -> EditPlan:
+    return EditPlan(timebase=Fraction(1, 25),
+                    sources=[Source("main", str(clip), 100, True, True)],
+                    segments=[Segment(a, b) for a, b in segments],
+                    output=SMALL, audio=AudioPlan(**audio))
+
+
+def test_audio_that_starts_late_is_padded_so_later_cuts_stay_in_sync(tmp_path):
+    """A source whose sound starts 1.5 s into its 4 s picture: the first cut (0-1 s) has no
+    sound at all and must still last as long as its picture (silence), or the second cut's
+    sound would play a second early."""
+    clip = tmp_path / "late-audio.mp4"
+    mediagen.ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=4",
+                    "-itsoffset", "1.5", "-f", "lavfi", "-i", "sine=f=440:d=2.5:sample_rate=48000",
+                    "-map", "0:v", "-map", "1:a",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(clip))
+    plan = _plan_for(clip, [(0, 25), (50, 100)], measured_lufs=-20.0)
+    out = tmp_path / "out.mp4"
+    render(plan, out)
+    info = probe(out)
+    assert info.video.frames == 75
+    assert info.audio is not None and info.duration == pytest.approx(3.0, abs=0.05)
+    y = read_audio(out, sample_rate=8000)
+    assert len(y) / 8000 == pytest.approx(3.0, abs=0.05)
+    rms = [float(np.sqrt(np.mean(y[int(a * 8000):int(b * 8000)] ** 2)))
+           for a, b in ((0.1, 0.9), (1.1, 2.9))]
+    assert rms[0] < 1e-3 and rms[1] > 0.05  # silence for the first cut, then the tone
+
+
+def test_a_sound_failure_is_reported_as_the_cause_and_leaves_nothing(tmp_path):
+    """Music that cannot be decoded fails the sound's mix: that is the error, the picture's
+    encode is stopped at once, and nothing is left beside the output."""
+    clip = mediagen.simple_clip("plain", size="640x360", fps=25, duration=4.0)
+    bad = tmp_path / "music.m4a"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypM4A " + b"\xff" * 5000)
+    plan = _plan_for(clip, [(0, 100)], measured_lufs=-20.0, music=Music(str(bad)))
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(ProcessingError) as info:
+        render(plan, out_dir / "x.mp4")
+    assert "ffmpeg failed" in info.value.message
+    assert "Exiting normally" not in info.value.message
+    assert list(out_dir.iterdir()) == []

@@ -128,6 +128,10 @@ def analyze(
     return _assemble(info, vf, af, loud, report.problems, settings, refine)
 
 
+#: Cut-refining windows decoded at once, at most.
+MAX_REFINE_WORKERS = 4
+
+
 def _refine_cuts(path: str | Path, info: MediaInfo, vf: VideoFeatures, cuts: list[int],
                  settings: AnalysisSettings) -> list[int]:
     """Place each cut on its exact frame when skimming left a gap of undecoded frames before it.
@@ -156,12 +160,16 @@ def _refine_cuts(path: str | Path, info: MediaInfo, vf: VideoFeatures, cuts: lis
         # The first big change: after a cut into busy content more big changes follow.
         return prev + 1 + int(np.flatnonzero(jumps >= 0.5 * jumps.max())[0])
 
-    # Each window is a short ffmpeg run, mostly starting up and seeking: run them side by side.
-    workers = min(len(cuts), cpu_count())
+    # Each window is a short ffmpeg run, mostly starting up and seeking: run a few side by side.
+    workers = min(len(cuts), cpu_count(), MAX_REFINE_WORKERS)
     if workers <= 1:
         return [refine(c) for c in cuts]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refine-cut") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refine-cut")
+    try:
         return list(pool.map(refine, cuts))
+    finally:
+        # On an interrupt, windows not started yet are dropped rather than run.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | None,

@@ -35,7 +35,8 @@ TRUE_PEAK_MARGIN_DB = 0.5
 #: The limiter's ceiling is on sample peaks: this much lower again leaves room for the peaks
 #: between samples (dB).
 INTER_SAMPLE_MARGIN_DB = 0.5
-#: A master within this of the target loudness (LU) is kept; further, it is redone once.
+#: A limited master within this of the target loudness (LU) is kept; further, it is redone
+#: with a corrected gain.
 LOUDNESS_TOLERANCE_LU = 0.4
 #: Largest gain the master applies, either way (dB).
 MAX_GAIN_DB = 30.0
@@ -94,14 +95,20 @@ def mix_pass(plan: EditPlan, info: MediaInfo) -> MixPass | None:
             label = "mixed"
         else:
             label = "music"
-    chains.append(f"[{label}]ebur128=peak=true:framelog=quiet,{_FORMAT}[{MIX_OUT}]")
+    chains.append(f"[{label}]apad=whole_dur={total:.6f},ebur128=peak=true:framelog=quiet,"
+                  f"{_FORMAT}[{MIX_OUT}]")
     return MixPass(inputs, ";\n".join(chains))
 
 
 def _speech(plan: EditPlan) -> list[str]:
     """Input 0's audio cut by the segments, cleaned up and levelled: ``[speech]``."""
     n = len(plan.segments)
-    chains = [f"[0:a:0]aresample={MIX_RATE}:async=0,{_FORMAT}"
+    # The source's sound on the picture's timeline: silence where the stream starts late, has
+    # a gap (over 0.1 s) or ends early, so that every segment lasts as long as its picture
+    # and no cut's sound slides onto another's.
+    end = plan.seconds(max(seg.end for seg in plan.segments))
+    chains = [f"[0:a:0]aresample={MIX_RATE}:async=1:first_pts=0,{_FORMAT},"
+              f"apad=whole_dur={end:.6f}"
               + (f",asplit={n}" if n > 1 else "") + "".join(f"[as{i}]" for i in range(n))]
     for i, seg in enumerate(plan.segments):
         a, b = plan.seconds(seg.start), plan.seconds(seg.end)
@@ -168,6 +175,15 @@ def plan_master(plan: EditPlan, mix: Loudness) -> Master:
     return Master(gain, limit)
 
 
+def master_miss(plan: EditPlan, result: Loudness) -> tuple[bool, float]:
+    """How far a master measured as ``result`` is from the plan (smaller is better): whether
+    its true peak is over the ceiling, then its distance from the target loudness (LU)."""
+    i, tp = result.integrated_lufs, result.true_peak_dbtp
+    over = tp is not None and tp > ceiling_dbtp(plan)
+    off = abs(i - plan.audio.target_lufs) if i is not None and i > SILENCE_LUFS else 0.0
+    return over, off
+
+
 def correct_master(plan: EditPlan, master: Master, result: Loudness,
                    previous: tuple[Master, Loudness] | None = None) -> Master | None:
     """A better master when the limited one measured ``result`` missed; ``None``: keep it.
@@ -185,7 +201,9 @@ def correct_master(plan: EditPlan, master: Master, result: Loudness,
         slope = 1.0
         if previous is not None:
             (before, was) = previous
-            if was.integrated_lufs is not None and before.gain_db != gain:
+            # Only a change of gain alone tells the slope (a new ceiling moves loudness too).
+            if (was.integrated_lufs is not None and before.gain_db != gain
+                    and before.limit_db == limit):
                 slope = (i - was.integrated_lufs) / (gain - before.gain_db)
                 slope = max(0.2, min(1.0, slope))
         gain = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain + (target - i) / slope))

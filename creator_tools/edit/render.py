@@ -11,6 +11,7 @@ beside the output, removed whatever happens.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -25,12 +26,13 @@ from creator_tools.edit.audio_mix import (
     MIX_OUT,
     Master,
     correct_master,
+    master_miss,
     mix_pass,
     plan_master,
 )
 from creator_tools.edit.plan import EditPlan
 from creator_tools.edit.video_graph import VIDEO_OUT, video_graph
-from creator_tools.errors import CreatorError, MediaError, ProcessingError
+from creator_tools.errors import MediaError, ProcessingError
 from creator_tools.media.ffmpeg import base_args, input_path_arg
 from creator_tools.media.loudness import parse_ebur128_summary
 from creator_tools.media.probe import MediaInfo, probe
@@ -44,7 +46,8 @@ MAX_MASTER_PASSES = 4
 
 @dataclass(frozen=True, slots=True)
 class RenderResult:
-    """What was written, and the master that set its loudness (``None``: not rendered yet)."""
+    """What was written, and the master that set its loudness (``None``: no sound in the
+    plan, a silent track)."""
 
     output: Path
     duration: float
@@ -67,7 +70,9 @@ class RenderCommands:
     plan: EditPlan
     threads: int | None = None
 
-    def master(self, master: Master, *, measure: bool) -> list[str]:
+    def master(self, master: Master, *, measure: bool, name: str = "audio.m4a") -> list[str]:
+        """The master pass with ``master``'s gain and limiter, into ``parts/name``; with
+        ``measure`` it logs the result's loudness."""
         out = self.plan.output
         total = self.plan.duration
         if self.mix is None:  # no sound in the plan: a silent track
@@ -81,7 +86,7 @@ class RenderCommands:
             *base_args(), "-loglevel", "repeat+level+info", "-y", *_cap(self.threads), *source,
             *af, "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
             "-t", f"{total:.6f}", "-map_metadata", "-1", "-f", "mp4",
-            input_path_arg(self.parts / "audio.m4a"),
+            input_path_arg(self.parts / name),
         ]
 
 
@@ -133,8 +138,9 @@ def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
     if sound is not None:
         mix_graph = workdir / "mix.txt"
         mix_graph.write_text(sound.graph, encoding="utf-8")
+        inputs = [a for arg in sound.inputs for a in ([*cap, arg] if arg == "-i" else [arg])]
         mix = [
-            *base_args(), "-loglevel", "repeat+level+info", "-y", *cap, *sound.inputs, *fct,
+            *base_args(), "-loglevel", "repeat+level+info", "-y", *inputs, *fct,
             "-/filter_complex", str(mix_graph), "-map", f"[{MIX_OUT}]",
             "-c:a", "pcm_f32le", "-rf64", "auto", "-f", "wav",
             input_path_arg(parts / "mix.wav"),
@@ -199,24 +205,28 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
             sound = _SoundJob(cmds, procs)
             try:
                 sound.start()
-                _run(cmds.video, procs, total=total, progress=progress)
-            except BaseException as exc:  # handed to the main thread
-                procs.abort()
+                _run(cmds.video, procs, who="picture", total=total, progress=progress)
                 sound.join()
-                # The sound's failure is the cause when it aborted the picture's pass.
-                if isinstance(exc, ProcessingError) and isinstance(sound.error, CreatorError):
+            except BaseException as exc:
+                procs.abort("picture")
+                if sound.ident is not None:
+                    sound.join()
+                # When the sound failed first, its error is the cause: the picture's pass was
+                # only stopped because of it.
+                if procs.cause == "sound" and sound.error is not None:
                     raise sound.error from None
+                if isinstance(exc, _Aborted):  # not expected: stopped with no cause kept
+                    raise ProcessingError("the render was stopped") from None
                 raise
-            sound.join()
             if sound.error is not None:
                 raise sound.error
-            _run(cmds.mux, procs)
+            _run(cmds.mux, procs, who="mux")
+            if progress:
+                progress(total, total)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if parts is not None:
             shutil.rmtree(parts, ignore_errors=True)
-    if progress:
-        progress(total, total)
     return RenderResult(Path(output), total, sound.master)
 
 
@@ -230,25 +240,27 @@ class _Processes:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._procs: list[subprocess.Popen[str]] = []
-        self._aborted = False
+        #: Who stopped the render first (``picture``, ``sound``...); ``None`` while it runs.
+        self.cause: str | None = None
 
     def popen(self, cmd: list[str]) -> subprocess.Popen[str]:
         with self._lock:
-            if self._aborted:
+            if self.cause is not None:
                 raise _Aborted
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True, errors="replace")
             self._procs.append(proc)
             return proc
 
-    def abort(self) -> None:
-        """Kill every process still running, and refuse new ones.
+    def abort(self, cause: str) -> None:
+        """Kill every process still running, refuse new ones, and keep the first ``cause``.
 
         The partial outputs are thrown away, so ffmpeg is not asked to finish them (a graceful
         stop flushes the encoder and rewrites the file for +faststart first).
         """
         with self._lock:
-            self._aborted = True
+            if self.cause is None:
+                self.cause = cause
             procs = list(self._procs)
         for proc in procs:
             if proc.poll() is None:
@@ -276,37 +288,47 @@ class _SoundJob(threading.Thread):
             pass
         except BaseException as exc:  # handed to the main thread
             self.error = exc
-            self.procs.abort()
+            self.procs.abort("sound")
 
     def _sound(self) -> None:
         cmds, plan = self.cmds, self.cmds.plan
         if cmds.mix is None:
-            _run(cmds.master(Master(), measure=False), self.procs)
+            _run(cmds.master(Master(), measure=False), self.procs, who="sound")
             return
-        mix = parse_ebur128_summary(_run(cmds.mix, self.procs))
+        mix = parse_ebur128_summary(_run(cmds.mix, self.procs, who="sound"))
         master: Master | None = plan_master(plan, mix)
         previous = None
-        for _ in range(MAX_MASTER_PASSES):
+        tried: list[tuple[tuple[bool, float], str, Master]] = []
+        for k in range(MAX_MASTER_PASSES):
             assert master is not None
             limited = master.limit_db is not None
-            log = _run(cmds.master(master, measure=limited), self.procs)
-            self.master = master
-            if not limited:
+            name = f"audio-{k}.m4a"
+            log = _run(cmds.master(master, measure=limited, name=name), self.procs,
+                       who="sound")
+            if not limited:  # a linear gain lands where it was computed to
+                tried = [((False, 0.0), name, master)]
                 break
             result = parse_ebur128_summary(log)
+            tried.append((master_miss(plan, result), name, master))
             master, previous = correct_master(plan, master, result, previous), (master, result)
             if master is None:
                 break
+        # The pass that came closest: peaks under the ceiling first, then loudness.
+        _, name, self.master = min(tried, key=lambda t: t[0])
+        os.replace(cmds.parts / name, cmds.parts / "audio.m4a")
 
 
-def _run(cmd: list[str], procs: _Processes, *, total: float | None = None,
+def _run(cmd: list[str], procs: _Processes, *, who: str, total: float | None = None,
          progress: Progress | None = None) -> list[str]:
-    """Run one ffmpeg command to its end; its log lines (the last few hundred).
+    """Run one ffmpeg command of ``who`` (the picture, the sound...) to its end; its log lines
+    (the last few hundred).
 
     Raises
     ------
     ProcessingError
         ffmpeg failed (the message is its first error line).
+    _Aborted
+        Another part of the render stopped it (or had stopped before it could start).
     """
     log: deque[str] = deque(maxlen=300)
     proc = procs.popen(cmd)
@@ -327,11 +349,13 @@ def _run(cmd: list[str], procs: _Processes, *, total: float | None = None,
         proc.wait()
     except BaseException:
         # Interrupted (Ctrl-C, SIGTERM) or failed here: everything stops at once.
-        procs.abort()
+        procs.abort(who)
         proc.wait()
         raise
     finally:
         t.join(timeout=10)
+    if proc.returncode != 0 and procs.cause not in (None, who):
+        raise _Aborted  # killed because another part failed or was interrupted
     if proc.returncode != 0:
         errors = [ln for ln in log if "[error]" in ln or "[fatal]" in ln] or list(log)
         # The first error is the cause ("No space left on device"); later ones are its echoes

@@ -355,8 +355,10 @@ def _widen_pipe(fd: int) -> None:
     Linux lets an unprivileged process grow a pipe to ``/proc/sys/fs/pipe-max-size`` (1 MiB
     by default); elsewhere, or when refused, the pipe stays as it is.
     """
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return
     setsz = getattr(fcntl, "F_SETPIPE_SZ", None)
     if setsz is None:
         return
