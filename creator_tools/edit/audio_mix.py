@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from creator_tools.edit.filtergraph import cut_and_join
 from creator_tools.edit.plan import EditPlan
 from creator_tools.errors import InputError
 from creator_tools.media.ffmpeg import input_path_arg
@@ -40,7 +41,8 @@ INTER_SAMPLE_MARGIN_DB = 0.5
 LOUDNESS_TOLERANCE_LU = 0.4
 #: Largest gain the master applies, either way (dB).
 MAX_GAIN_DB = 30.0
-_FORMAT = "aformat=sample_fmts=fltp:channel_layouts=stereo"
+#: The sample format and layout of the mix and the master.
+STEREO_FLOAT = "aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def mix_pass(plan: EditPlan, info: MediaInfo) -> MixPass | None:
         inputs += ["-stream_loop", "-1", "-i", input_path_arg(music.file)]
         fade_out_start = max(0.0, total - music.fade_out)
         chains.append(
-            f"[{idx}:a:0]aresample={MIX_RATE},{_FORMAT},"
+            f"[{idx}:a:0]aresample={MIX_RATE},{STEREO_FLOAT},"
             f"atrim=start={music.offset:.3f}:duration={total:.6f},asetpts=PTS-STARTPTS,"
             f"volume={music.gain_db:.2f}dB,afade=t=in:d={music.fade_in:.3f},"
             f"afade=t=out:st={fade_out_start:.3f}:d={music.fade_out:.3f}[music]")
@@ -96,30 +98,25 @@ def mix_pass(plan: EditPlan, info: MediaInfo) -> MixPass | None:
         else:
             label = "music"
     chains.append(f"[{label}]apad=whole_dur={total:.6f},ebur128=peak=true:framelog=quiet,"
-                  f"{_FORMAT}[{MIX_OUT}]")
+                  f"{STEREO_FLOAT}[{MIX_OUT}]")
     return MixPass(inputs, ";\n".join(chains))
 
 
 def _speech(plan: EditPlan) -> list[str]:
     """Input 0's audio cut by the segments, cleaned up and levelled: ``[speech]``."""
-    n = len(plan.segments)
     # The source's sound on the picture's timeline: silence where the stream starts late, has
     # a gap (over 0.1 s) or ends early, so that every segment lasts as long as its picture
     # and no cut's sound slides onto another's.
     end = plan.seconds(max(seg.end for seg in plan.segments))
-    chains = [f"[0:a:0]aresample={MIX_RATE}:async=1:first_pts=0,{_FORMAT},"
-              f"apad=whole_dur={end:.6f}"
-              + (f",asplit={n}" if n > 1 else "") + "".join(f"[as{i}]" for i in range(n))]
-    for i, seg in enumerate(plan.segments):
+    pieces = []
+    for seg in plan.segments:
         a, b = plan.seconds(seg.start), plan.seconds(seg.end)
         d = b - a
         fade = min(0.01, d / 4)
-        chains.append(f"[as{i}]atrim=start={a:.6f}:end={b:.6f},asetpts=PTS-STARTPTS,"
-                      f"afade=t=in:d={fade:.4f},afade=t=out:st={d - fade:.6f}:d={fade:.4f}[a{i}]")
-    if n > 1:
-        chains.append("".join(f"[a{i}]" for i in range(n)) + f"concat=n={n}:v=0:a=1[acat]")
-    else:
-        chains.append("[a0]anull[acat]")
+        pieces.append(f"atrim=start={a:.6f}:end={b:.6f},asetpts=PTS-STARTPTS,"
+                      f"afade=t=in:d={fade:.4f},afade=t=out:st={d - fade:.6f}:d={fade:.4f}")
+    chains = cut_and_join(f"[0:a:0]aresample={MIX_RATE}:async=1:first_pts=0,{STEREO_FLOAT},"
+                          f"apad=whole_dur={end:.6f}", pieces, audio=True, out="acat")
     steps = []
     if plan.enhance.voice_cleanup:
         steps += ["highpass=f=80", "afftdn=nr=10:nf=-50:tn=1",
@@ -149,8 +146,12 @@ class Master:
                          "level=false:latency=true")
         if measure:
             steps.append("ebur128=peak=true:framelog=quiet")
-        steps.append(_FORMAT)
+        steps.append(STEREO_FLOAT)
         return ",".join(steps)
+
+
+def _bounded_gain(db: float) -> float:
+    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, db))
 
 
 def ceiling_dbtp(plan: EditPlan) -> float:
@@ -167,7 +168,7 @@ def plan_master(plan: EditPlan, mix: Loudness) -> Master:
     i, tp = mix.integrated_lufs, mix.true_peak_dbtp
     gain = 0.0
     if i is not None and i > SILENCE_LUFS:
-        gain = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, plan.audio.target_lufs - i))
+        gain = _bounded_gain(plan.audio.target_lufs - i)
     ceiling = ceiling_dbtp(plan)
     limit = None
     if tp is not None and tp + gain > ceiling:
@@ -206,7 +207,7 @@ def correct_master(plan: EditPlan, master: Master, result: Loudness,
                     and before.limit_db == limit):
                 slope = (i - was.integrated_lufs) / (gain - before.gain_db)
                 slope = max(0.2, min(1.0, slope))
-        gain = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain + (target - i) / slope))
+        gain = _bounded_gain(gain + (target - i) / slope)
     ceiling = ceiling_dbtp(plan)
     if tp is not None and tp > ceiling:
         limit = max(-24.0, limit - (tp - ceiling) - 0.1)

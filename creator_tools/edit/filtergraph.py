@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from creator_tools.edit.plan import EditPlan, Keyframe
 
 
 def _fmt(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def cut_and_join(head: str, pieces: Sequence[str], *, audio: bool, out: str) -> list[str]:
+    """Chains that cut one stream into segments and join them again as ``[out]``.
+
+    ``head`` is the chain that prepares the stream (it starts with the input's label);
+    its output is split into one branch per segment, branch ``i`` runs through ``pieces[i]``
+    (the filters that keep that segment), and ``concat`` joins the branches in order.
+    """
+    n = len(pieces)
+    a = "a" if audio else ""
+    branch, cut = ("as", "a") if audio else ("vs", "v")
+    chains = [head + (f",{a}split={n}" if n > 1 else "")
+              + "".join(f"[{branch}{i}]" for i in range(n))]
+    chains += [f"[{branch}{i}]{piece}[{cut}{i}]" for i, piece in enumerate(pieces)]
+    if n > 1:
+        chains.append("".join(f"[{cut}{i}]" for i in range(n))
+                      + f"concat=n={n}:v={0 if audio else 1}:a={1 if audio else 0}[{out}]")
+    else:
+        chains.append(f"[{cut}0]{a}null[{out}]")
+    return chains
 
 
 def source_path_value(plan: EditPlan, t: int, axis: str) -> float:

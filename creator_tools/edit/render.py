@@ -24,6 +24,7 @@ from pathlib import Path
 
 from creator_tools.edit.audio_mix import (
     MIX_OUT,
+    STEREO_FLOAT,
     Master,
     correct_master,
     master_miss,
@@ -78,7 +79,7 @@ class RenderCommands:
         if self.mix is None:  # no sound in the plan: a silent track
             source = ["-f", "lavfi", "-i",
                       f"anullsrc=r={out.audio_rate}:cl=stereo:d={total:.6f}"]
-            af = ["-af", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+            af = ["-af", STEREO_FLOAT]
         else:
             source = ["-i", input_path_arg(self.parts / "mix.wav")]
             af = ["-af", master.filters(measure=measure)]

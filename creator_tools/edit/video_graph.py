@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from creator_tools.edit.filtergraph import output_path_points, piecewise_expr
+from creator_tools.edit.filtergraph import cut_and_join, output_path_points, piecewise_expr
 from creator_tools.edit.plan import EditPlan
 from creator_tools.media.ffmpeg_escape import escape_filter_path
 from creator_tools.media.probe import MediaInfo, VideoInfo
@@ -28,18 +28,12 @@ def video_graph(plan: EditPlan, info: MediaInfo, workdir: Path) -> str:
     v = info.video
     assert v is not None
     out = plan.output
-    chains: list[str] = []
-    n = len(plan.segments)
     # -- cut ------------------------------------------------------------------------------
-    chains.append(f"[0:v:0]fps={out.fps}" + (f",split={n}" if n > 1 else "")
-                  + "".join(f"[vs{i}]" for i in range(n)))
-    for i, seg in enumerate(plan.segments):
-        chains.append(f"[vs{i}]trim=start_frame={seg.start}:end_frame={seg.end},"
-                      f"setpts=PTS-STARTPTS[v{i}]")
-    if n > 1:
-        chains.append("".join(f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[vcat]")
-    else:
-        chains.append("[v0]null[vcat]")
+    chains = cut_and_join(
+        f"[0:v:0]fps={out.fps}",
+        [f"trim=start_frame={seg.start}:end_frame={seg.end},setpts=PTS-STARTPTS"
+         for seg in plan.segments],
+        audio=False, out="vcat")
     # -- picture --------------------------------------------------------------------------
     src = plan.source("main")
     sw, sh = v.display_width, v.display_height
