@@ -129,6 +129,14 @@ def shipped_trends_dir() -> Path | None:
     return None
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; ``False`` for a name no file can have (too long, NUL)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def local_today() -> dt.date:
     """Today's date (local time); functions that use it take ``today`` to override it."""
     return dt.date.today()
@@ -485,10 +493,10 @@ class TrendIndex:
     def _available(self, kind: str, fields: dict[str, Any]) -> bool | None:
         if kind == "sounds":
             local = fields.get("local_file")
-            return bool(local) and self.asset_path(local).is_file()
+            return bool(local) and _is_file(self.asset_path(local))
         if kind == "looks":
             lut = fields.get("lut_file")
-            return bool(lut) and self.asset_path(f"assets/luts/{lut}").is_file()
+            return bool(lut) and _is_file(self.asset_path(f"assets/luts/{lut}"))
         return None
 
     def asset_path(self, relative: str) -> Path:
