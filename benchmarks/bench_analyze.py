@@ -35,6 +35,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
+sys.path.insert(0, str(HERE.parent))  # tools/ (not installed) from the checkout
 SD_VENV = WORK / "sd-venv"
 RESULT_JSON = WORK / "last_analyze.json"
 
@@ -138,7 +139,7 @@ def make_clip(duration: float) -> Path:
     def build(out: Path) -> None:
         import soundfile as sf
 
-        from creator_tools.synth import room_tone, speech_like
+        from tools.synth import room_tone, speech_like
 
         y = speech_like(duration, speech, sr=SR, seed=3)
         y += room_tone(duration, sr=SR, noise_db=-58.0, hum_db=-52.0)

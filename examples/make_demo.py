@@ -4,7 +4,7 @@ A 16 s landscape 1920x1080 30 fps draft, as a creator would shoot it: 1.2 s of d
 the first word, a presenter-like subject that moves across the frame, three hard cuts
 (4.0 s, 8.0 s, 11.5 s), speech-like audio with pauses over room tone, and dead air at the end.
 No third-party footage: backgrounds are lavfi sources, the subject is drawn with OpenCV, and the
-voice is :func:`creator_tools.synth.speech_like`.
+voice is :func:`tools.synth.speech_like`.
 
 Run: ``python examples/make_demo.py`` (rewrites examples/demo.mp4 and examples/demo.json).
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,10 +22,12 @@ import cv2
 import numpy as np
 import soundfile as sf
 
-from creator_tools.media.ffmpeg import base_args
-from creator_tools.synth import room_tone, speech_like
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tools/ (not installed) from the checkout
+
+from creator_tools.media.ffmpeg import base_args  # noqa: E402
+from tools.synth import room_tone, speech_like  # noqa: E402
+
 DURATION = 16.0
 CUTS = (4.0, 8.0, 11.5)
 SPEECH = ((1.2, 3.7), (4.4, 7.6), (8.3, 9.9), (10.9, 14.6))

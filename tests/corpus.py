@@ -144,7 +144,7 @@ def hevc10(hdr: bool) -> Path:
 
 
 def _speech(duration: float, gain: float, sr: int = 48000) -> np.ndarray:
-    from creator_tools.synth import speech_like
+    from tools.synth import speech_like
 
     y = speech_like(duration, ((0.3, duration - 0.3),), sr=sr, level_db=-18.0, seed=3)
     return np.clip(y * gain, -1.0, 1.0).astype(np.float32)

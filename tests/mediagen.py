@@ -1,7 +1,7 @@
 """Generate test media with exactly known properties, cached between test runs.
 
 Each clip is built by ffmpeg from lavfi sources (testsrc2, mandelbrot, life, color, sine,
-aevalsrc, anoisesrc) or from a synthetic signal (:mod:`creator_tools.synth`) muxed by ffmpeg.
+aevalsrc, anoisesrc) or from a synthetic signal (:mod:`tools.synth`) muxed by ffmpeg.
 The file name carries a hash of the recipe, so changing a recipe rebuilds that clip.
 """
 
@@ -168,7 +168,7 @@ def speech_clip(
               "noise": noise_db, "seed": seed}
 
     def build(out: Path) -> None:
-        from creator_tools.synth import room_tone, speech_like
+        from tools.synth import room_tone, speech_like
 
         sr = 48000
         y = speech_like(duration, speech, sr=sr, seed=seed)

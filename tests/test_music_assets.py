@@ -1,4 +1,4 @@
-"""The bundled, self-generated music (assets/music): files, tempo, loudness and loop seams."""
+"""The bundled, self-generated music (assets/music): files, tempo, loudness, loop seams."""
 
 from __future__ import annotations
 
@@ -14,13 +14,16 @@ import pytest
 
 from creator_tools.analysis.audio_features import audio_features
 from creator_tools.analysis.rhythm import estimate_rhythm
-from creator_tools.looks.presets import NICHES
 from creator_tools.media.decode import read_audio
 from creator_tools.media.ffmpeg import base_args, input_path_arg
 from creator_tools.media.probe import probe
-from creator_tools.music import generate
+from creator_tools.resources import asset_path
+from creator_tools.settings import NICHES
+from tools.music import mastering, tracks
+from tools.music.dsp import SR
+from tools.music.render import render
 
-MUSIC = Path(__file__).resolve().parent.parent / "assets" / "music"
+MUSIC = asset_path("music")
 MANIFEST = json.loads((MUSIC / "tracks.json").read_text(encoding="utf-8"))
 TRACKS = MANIFEST["tracks"]
 IDS = [t["id"] for t in TRACKS]
@@ -68,7 +71,7 @@ def test_manifest():
         # A whole number of 4/4 bars.
         assert t["samples"] == round(t["bars"] * 240.0 / t["bpm"] * t["sample_rate"])
         assert t["duration"] == pytest.approx(t["samples"] / t["sample_rate"], abs=0.001)
-    assert [t.id for t in generate.TRACKS] == IDS
+    assert [t.id for t in tracks.TRACKS] == IDS
     sizes = sum((MUSIC / t["file"]).stat().st_size for t in TRACKS)
     assert sizes < 4.2e6
     readme = (MUSIC / "README.md").read_text(encoding="utf-8")
@@ -99,7 +102,7 @@ def test_measured_tempo_matches(track_id):
 @pytest.mark.parametrize("track_id", IDS)
 def test_loudness_and_true_peak(track_id):
     integrated, peak = _ebur128(MUSIC / f"{track_id}.m4a")
-    assert abs(integrated - generate.TARGET_LUFS) <= 1.0, integrated
+    assert abs(integrated - mastering.TARGET_LUFS) <= 1.0, integrated
     assert peak <= -1.0, peak
 
 
@@ -148,15 +151,15 @@ def test_seam_check_catches_a_bad_splice():
 
 
 def test_rendering_is_deterministic_and_loops():
-    base = generate.track(IDS[0])
+    base = tracks.track(IDS[0])
     short = dataclasses.replace(base, bars=2)
-    a = generate.render(short)
-    b = generate.render(short)
+    a = render(short)
+    b = render(short)
     assert np.array_equal(a, b)
-    assert a.shape == (round(2 * 240.0 / base.bpm * generate.SR), 2)
+    assert a.shape == (round(2 * 240.0 / base.bpm * SR), 2)
     assert a.dtype == np.float32
     # The raw loop's seam step is like its other steps.
     steps = np.abs(np.diff(a[:, 0].astype(np.float64)))
     assert abs(float(a[0, 0]) - float(a[-1, 0])) <= 5 * np.median(steps) + 1e-4
-    assert generate.integrated_loudness(a) == pytest.approx(generate.TARGET_LUFS, abs=0.1)
-    assert generate.true_peak_dbtp(a) <= generate.CEILING_DBTP + 0.05
+    assert mastering.integrated_loudness(a) == pytest.approx(mastering.TARGET_LUFS, abs=0.1)
+    assert mastering.true_peak_dbtp(a) <= mastering.CEILING_DBTP + 0.05

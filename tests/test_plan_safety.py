@@ -29,6 +29,7 @@ from creator_tools.edit.plan import (
 )
 from creator_tools.edit.render import render
 from creator_tools.media.probe import probe
+from creator_tools.resources import asset_path
 from tests import mediagen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,9 +52,9 @@ def test_hostile_names_render_only_the_output(tmp_path: Path,
     clip = inputs / f"-y [in],[0:v] a:b 'q' \"w\" {EVIL}\n-i.mp4"
     shutil.copyfile(mediagen.simple_clip("plain", size="640x360", fps=25, duration=2.0), clip)
     lut = inputs / f"lut3d=file=x.cube:interp=nearest,[out];{EVIL} ' %.cube"
-    shutil.copyfile(ROOT / "assets" / "luts" / "warm.cube", lut)
+    shutil.copyfile(asset_path("luts", "warm.cube"), lut)
     music = inputs / "etc" / "passwd"  # an /etc/passwd-like name, in the plan's own folder
-    shutil.copyfile(ROOT / "assets" / "music" / "lofi-late-night.m4a", music)
+    shutil.copyfile(asset_path("music", "lofi-late-night.m4a"), music)
     plan = EditPlan(
         timebase=Fraction(1, 25),
         sources=[Source("main", str(clip), 50, has_video=True, has_audio=True)],

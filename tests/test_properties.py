@@ -397,9 +397,10 @@ def dump(db: Path) -> tuple[str, list[str]]:
 @pytest.fixture(scope="module")
 def index(scratch: Path) -> Any:
     """An index holding the shipped hashtags, shared by the examples (successes add to it)."""
-    root = Path(__file__).resolve().parent.parent
+    from creator_tools.resources import asset_path
+
     with TrendIndex(scratch / "index.sqlite", seed=False) as ix:
-        ix.import_file(root / "trends" / "hashtags.csv", kind="hashtags")
+        ix.import_file(asset_path("trends", "hashtags.csv"), kind="hashtags")
         yield ix
 
 

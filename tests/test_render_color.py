@@ -16,9 +16,10 @@ from creator_tools.edit.render import render
 from creator_tools.looks.cube import apply_lut, read_cube
 from creator_tools.media.ffmpeg import base_args, input_path_arg
 from creator_tools.media.probe import probe
+from creator_tools.resources import asset_path
 from tests import mediagen
 
-LUT = Path(__file__).resolve().parents[1] / "assets" / "luts" / "teal-orange.cube"
+LUT = asset_path("luts", "teal-orange.cube")
 W, H = 360, 640
 _ZIMG = {"bt709": "709", "bt601": "170m"}
 

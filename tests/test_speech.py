@@ -14,8 +14,8 @@ from creator_tools.analysis.audio_features import AudioFeatures, audio_features
 from creator_tools.analysis.spans import Span, overlap, spans_to_mask
 from creator_tools.analysis.speech import SpeechActivity, detect_speech
 from creator_tools.media.decode import read_audio
-from creator_tools.synth import room_tone, speech_like
 from tests import mediagen
+from tools.synth import room_tone, speech_like
 
 EDGE_TOL = 0.05  # seconds
 SR = 16000

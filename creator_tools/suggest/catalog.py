@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from creator_tools.errors import DataFileError
+from creator_tools.resources import asset_path
 
-#: The project's bundled assets (LUTs, music, fonts).
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
 _ENERGY = {"low": 0.25, "medium": 0.55, "high": 0.85}
 
 
@@ -66,7 +65,7 @@ def _load_json(path: Path) -> dict:
 @functools.cache
 def shipped_looks() -> dict[str, LookInfo]:
     """The looks in ``assets/luts/looks.json`` by name."""
-    folder = ASSETS / "luts"
+    folder = asset_path("luts")
     data = _load_json(folder / "looks.json")
     return {
         lk["name"]: LookInfo(
@@ -83,7 +82,7 @@ def shipped_looks() -> dict[str, LookInfo]:
 @functools.cache
 def bundled_tracks() -> dict[str, TrackInfo]:
     """The tracks in ``assets/music/tracks.json`` by id."""
-    folder = ASSETS / "music"
+    folder = asset_path("music")
     data = _load_json(folder / "tracks.json")
     return {
         t["id"]: TrackInfo(

@@ -5,5 +5,5 @@
 - :mod:`~creator_tools.trends.store`: :class:`~creator_tools.trends.store.TrendIndex` (SQLite);
 - :mod:`~creator_tools.trends.export`: the current view as CSV or JSON.
 
-The shipped starter data is the ``trends/`` folder at the repository root (see its README).
+The shipped starter data is ``creator_tools/assets/trends/`` (see its README).
 """

@@ -2,7 +2,7 @@
 
 Location: the ``path`` given (``--index``), else ``$CREATOR_INDEX``, else
 ``platformdirs.user_data_dir("creator-tools")/trends.sqlite``. On first use the index is created
-and filled from the shipped ``trends/`` folder (see :func:`shipped_trends_dir`).
+and filled from the starter index inside the package (see :func:`shipped_trends_dir`).
 
 Schema (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`):
 
@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from creator_tools.errors import InputError, ProcessingError, UsageError
+from creator_tools.errors import InputError, OptionError, ProcessingError, UsageError
+from creator_tools.resources import asset_path, package_dir
 from creator_tools.trends.fields import (
     FIELDS,
     KINDS,
@@ -108,25 +109,16 @@ def index_path(path: str | Path | None = None) -> Path:
     return Path(env) if env else default_index_path()
 
 
-def project_root() -> Path:
-    """The folder holding ``creator_tools/``: the repository root in a source checkout."""
-    import creator_tools
-
-    return Path(creator_tools.__file__).resolve().parents[1]
-
-
 def shipped_trends_dir() -> Path | None:
-    """The starter index: ``$CREATOR_TRENDS_DIR``, else ``creator_tools/trends/data/`` (a copy a
-    wheel may ship), else ``trends/`` at the repository root; ``None`` when none exists."""
+    """The starter index: ``$CREATOR_TRENDS_DIR``, else the one inside the package
+    (``creator_tools/assets/trends/``); ``None`` when none exists."""
     env = os.environ.get("CREATOR_TRENDS_DIR")
     if env:
         if not Path(env).is_dir():
             raise InputError("CREATOR_TRENDS_DIR is not a folder", path=env)
         return Path(env)
-    for folder in (Path(__file__).resolve().parent / "data", project_root() / "trends"):
-        if folder.is_dir():
-            return folder
-    return None
+    folder = asset_path("trends")
+    return folder if folder.is_dir() else None
 
 
 def _is_file(path: Path) -> bool:
@@ -248,13 +240,13 @@ class TrendIndex:
         ``False``: a new index starts empty.
     assets_root
         Folder that ``local_file`` paths and ``assets/luts/`` are relative to; default
-        :func:`project_root`.
+        the installed package (:func:`creator_tools.resources.package_dir`).
     """
 
     def __init__(self, path: str | Path | None = None, *, seed_dir: str | Path | None = None,
                  seed: bool = True, assets_root: str | Path | None = None) -> None:
         self.path = index_path(path)
-        self.assets_root = Path(assets_root) if assets_root else project_root()
+        self.assets_root = Path(assets_root) if assets_root else package_dir()
         #: True when this call created the index.
         self.created = False
         #: The folder a new index was filled from (``None``: started empty or existed).
@@ -431,7 +423,7 @@ class TrendIndex:
             try:
                 region = parse_region(region)
             except ValueError as exc:
-                raise UsageError(f"--region: {exc}") from None
+                raise OptionError(f"{{region}}: {exc}", options="region") from None
         niche = niche.strip().lower() if niche else None
         out: list[TrendItem] = []
         for k in kinds:

@@ -1,11 +1,11 @@
-"""Regenerate the bundled assets: the looks (``assets/luts``) and the music (``assets/music``).
+"""Regenerate the bundled looks and music in ``creator_tools/assets`` (``luts``, ``music``).
 
 Everything is built by project code (no third-party media), deterministically, and released
-under CC0. Run from anywhere::
+under CC0. Run from a checkout, from any folder::
 
-    python assets/make_assets.py            # both
-    python assets/make_assets.py looks      # only the LUTs (a second)
-    python assets/make_assets.py music      # only the tracks (about a minute)
+    python tools/make_assets.py            # both
+    python tools/make_assets.py looks      # only the LUTs (a second)
+    python tools/make_assets.py music      # only the tracks (about a minute)
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import argparse
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "creator_tools" / "assets"
+sys.path.insert(0, str(ROOT))  # tools/ is not installed: import it (and creator_tools) from here
 
-from creator_tools.looks import presets  # noqa: E402
-from creator_tools.music import generate  # noqa: E402
+from tools.looks import build as looks_build  # noqa: E402
+from tools.looks.looks import LOOKS  # noqa: E402
+from tools.music import build as music_build  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,17 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     if what - {"looks", "music"}:
         parser.error(f"unknown asset kind: {', '.join(sorted(what - {'looks', 'music'}))}")
     if "looks" in what:
-        files = presets.build_assets(HERE / "luts")
+        luts = ASSETS / "luts"
+        files = looks_build.build_assets(luts)
         size = sum(p.stat().st_size for p in files)
-        print(f"luts: {len(presets.LOOKS)} looks, {size / 1e6:.2f} MB in {HERE / 'luts'}")
+        print(f"luts: {len(LOOKS)} looks, {size / 1e6:.2f} MB in {luts}")
     if "music" in what:
-        entries = generate.build_assets(HERE / "music")
+        music = ASSETS / "music"
+        entries = music_build.build_assets(music)
         for e in entries:
-            path = HERE / "music" / str(e["file"])
+            path = music / str(e["file"])
             print(f"music: {e['file']}: {e['duration']} s, {e['bpm']} BPM, "
                   f"{e['integrated_lufs']} LUFS, {e['true_peak_dbtp']} dBTP, "
                   f"{path.stat().st_size / 1e3:.0f} KB")
-        total = sum((HERE / "music" / str(e["file"])).stat().st_size for e in entries)
+        total = sum((music / str(e["file"])).stat().st_size for e in entries)
         print(f"music: {len(entries)} tracks, {total / 1e6:.2f} MB")
     return 0
 
