@@ -6,20 +6,36 @@ each into one line on stderr and the matching :class:`~creator_tools.exit_codes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from creator_tools.exit_codes import ExitCode
 
 
 class CreatorError(Exception):
-    """Base class of all errors the library raises on purpose."""
+    """Base class of all errors the library raises on purpose.
+
+    ``message`` may name options as ``{name}`` (their Python parameter names, listed in
+    ``options``), so that each front end words them its own way: ``str()`` gives the plain
+    names (``cut must be ...``), the CLI its flags (``--cut must be ...``, :meth:`worded`).
+    """
 
     exit_code: ExitCode = ExitCode.ERROR
 
-    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, path: str | Path | None = None,
+                 options: str | tuple[str, ...] = ()) -> None:
+        self.options = (options,) if isinstance(options, str) else tuple(options)
+        self.template = message
+        self.message = self.worded(str)
+        super().__init__(self.message)
         self.path = None if path is None else str(path)
+
+    def worded(self, name: Callable[[str], str]) -> str:
+        """The message with each ``{option}`` written as ``name(option)`` (no path)."""
+        text = self.template
+        for option in self.options:
+            text = text.replace("{" + option + "}", name(option))
+        return text
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -29,6 +45,10 @@ class UsageError(CreatorError):
     """The request cannot be carried out as asked (bad option value, missing extra)."""
 
     exit_code = ExitCode.USAGE
+
+
+class OptionError(UsageError):
+    """A bad option value or combination of options; ``options`` names them."""
 
 
 class InputError(CreatorError):
@@ -58,12 +78,13 @@ class DataFileError(InputError):
     """
 
     def __init__(self, message: str, *, path: str | Path | None = None, row: int | None = None,
-                 column: str | None = None) -> None:
+                 column: str | None = None, options: str | tuple[str, ...] = ()) -> None:
         where = []
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
             where.append(f"column {column!r}")
-        super().__init__(f"{', '.join(where)}: {message}" if where else message, path=path)
+        super().__init__(f"{', '.join(where)}: {message}" if where else message, path=path,
+                         options=options)
         self.row = row
         self.column = column

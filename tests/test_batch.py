@@ -15,8 +15,8 @@ import pytest
 
 from creator_tools.batch.collect import collect_clips, relative_folder
 from creator_tools.batch.jobs import is_up_to_date, marker_path, targets_for
-from creator_tools.edit.job import EditChoices
 from creator_tools.media.probe import probe
+from creator_tools.settings import EditChoices
 from tests import mediagen
 from tests.conftest import assert_one_clean_error, default_sigint, run_cli
 

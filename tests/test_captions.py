@@ -16,7 +16,6 @@ import pytest
 from creator_tools.captions import (
     CAPTION_STYLES,
     CaptionsUnavailable,
-    SafeZone,
     Segment,
     Transcript,
     Word,
@@ -32,10 +31,12 @@ from creator_tools.captions.transcript import make_cues, word_error_rate, wrap
 from creator_tools.errors import UsageError
 from creator_tools.media.ffmpeg import base_args
 from creator_tools.media.ffmpeg_escape import escape_filter_path
+from creator_tools.settings import SafeZone
 from tests import mediagen
 from tests.conftest import assert_one_clean_error, run_cli
 
-HINT = "captions need the captions extra: pip install 'creator-tools[captions]'"
+HINT = ("captions need faster-whisper, which comes with creator-tools: reinstall it "
+        "(pip install --force-reinstall creator-tools)")
 
 
 def words(spec: str, start: float = 0.0, dur: float = 0.3, gap: float = 0.1) -> list[Word]:
@@ -288,7 +289,7 @@ def test_burn_in_inside_the_safe_zone(tmp_path, style):
 
 
 # ---------------------------------------------------------------------------------------
-# Transcription (the captions extra and ../shared/media)
+# Transcription (faster-whisper and ../shared/media)
 # ---------------------------------------------------------------------------------------
 
 wer = word_error_rate
@@ -444,7 +445,7 @@ def test_cli_audio_less_video_is_exit_3(tmp_path):
     assert not (tmp_path / "x.srt").exists()
 
 
-def test_cli_without_the_extra_is_one_line_and_exit_2(tmp_path):
+def test_cli_without_faster_whisper_is_one_line_and_exit_2(tmp_path):
     # A faster_whisper package that cannot be imported stands in for an absent one.
     fake = tmp_path / "site" / "faster_whisper"
     fake.mkdir(parents=True)
@@ -517,7 +518,7 @@ def test_babble_is_not_transcribed(tmp_path):
     import soundfile as sf
 
     from creator_tools.captions import transcribe
-    from creator_tools.synth import room_tone, speech_like
+    from tools.synth import room_tone, speech_like
 
     sr = 16000
     y = speech_like(30.0, [(0.4, 9.0), (10.2, 17.5), (18.8, 29.5)], sr=sr, seed=3)

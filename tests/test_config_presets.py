@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from creator_tools.config import load_profile, set_value, unset_value
 from creator_tools.errors import DataFileError, UsageError
 from creator_tools.settings import (
     EDIT_DEFAULTS,
     find_project_file,
+    load_profile,
     resolve_edit_settings,
     resolve_settings,
+    set_value,
+    unset_value,
 )
 from tests import mediagen
 from tests.conftest import assert_one_clean_error, run_cli
@@ -82,13 +84,20 @@ def bare(tmp_path, monkeypatch) -> Path:
     return tmp_path / "p"
 
 
-def test_defaults_match_edit_choices():
-    from creator_tools.edit import job
-    from creator_tools.settings import CUT_MODES, REFRAME_CHOICES
+def test_commands_take_every_option_of_the_schema():
+    """edit, plan and batch are made from the schema: every edit option, its help and default."""
+    from creator_tools.settings import EDIT_OPTIONS, EditChoices
 
-    fields = {f.name: f.default for f in dataclasses.fields(job.EditChoices)}
-    assert fields == EDIT_DEFAULTS
-    assert (CUT_MODES, REFRAME_CHOICES) == (job.CUT_MODES, job.REFRAME_CHOICES)
+    assert [f.name for f in dataclasses.fields(EditChoices)] == [o.name for o in EDIT_OPTIONS]
+    assert {f.name: f.default for f in dataclasses.fields(EditChoices)} == EDIT_DEFAULTS
+    for command in ("edit", "plan", "batch"):
+        text = " ".join(run_cli(command, "--help").stdout.split())
+        for option in EDIT_OPTIONS:
+            flag = "--" + option.name.replace("_", "-")
+            assert flag in text, (command, flag)
+        assert "--max-pause FLOAT RANGE Pauses longer than this are shortened (s) (default: " \
+               "0.6)." in text.replace("<float range>", "FLOAT RANGE")
+        assert "--no-snap-beats" in text and "--preset NAME" in text
 
 
 def test_builtin_defaults_only(bare):
@@ -154,7 +163,7 @@ def test_unknown_preset_lists_known(project):
     ("[edit]\ncolour = 1\n", "edit.colour: unknown key"),
     ('[preset.x]\nlook = 3\n', "preset.x.look: must be a string"),
     ('[preset]\nx = 1\n', "preset.x: must be a table"),
-    ('[profile]\nniche = "astrology"\n', "profile.niche: unknown niche"),
+    ('[profile]\nniche = "astrology"\n', "profile.niche: must be one of food, fitness"),
     ('[profile]\nfoo = "bar"\n', "profile.foo: unknown key"),
     ("extra = 1\n", "extra: unknown table"),
 ])
@@ -234,7 +243,7 @@ def test_shell_completion(tmp_path):
 
 
 def test_docs_list_every_key_and_niche():
-    from creator_tools.config import NICHES
+    from creator_tools.settings import NICHES
 
     root = Path(__file__).resolve().parents[1]
     doc = (root / "docs" / "config.md").read_text()

@@ -185,7 +185,7 @@ def test_edit_with_captions_on_real_speech(tmp_path):
 
 
 def test_cuts_snap_to_the_music_beats_without_cutting_speech(speech_clip):
-    from creator_tools.edit.choices import resolve_music
+    from creator_tools.pipeline.choices import resolve_music
 
     a = analyze(speech_clip.path)
     music = resolve_music("pop-sunny-side", a)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from creator_tools.analysis.engine import analyze
-from creator_tools.config import load_profile, set_value, unset_value
 from creator_tools.errors import UsageError
+from creator_tools.settings import load_profile, set_value, unset_value
 from creator_tools.suggest.engine import suggest
 from creator_tools.suggest.hashtags import clip_words, rank_tags, tag_docs
 from creator_tools.suggest.looks import suggest_looks

@@ -16,14 +16,18 @@ from pathlib import Path
 import pytest
 
 from creator_tools.errors import DataFileError, UsageError
+from creator_tools.resources import asset_path
+from creator_tools.settings import NICHES as SETTINGS_NICHES
 from creator_tools.trends.export import export
 from creator_tools.trends.fields import FIELDS
 from creator_tools.trends.importers import load_import, parse_import
 from creator_tools.trends.store import TrendIndex, index_path
 from tests.conftest import assert_one_clean_error, run_cli
+from tools.looks import looks as look_presets
+from tools.music import tracks as music_tracks
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "trends"
+SHIPPED = asset_path("trends")
 CC_HEADER = ("hashtag_id,hashtag_name,country,rank,video_views,publish_count,industry_value,"
              "crawl_date")
 NICHES = ["food", "fitness", "beauty", "fashion", "comedy", "education", "travel", "gaming",
@@ -127,16 +131,14 @@ def test_shipped_index_is_valid_sourced_dated_and_invents_no_figures():
 
 def test_shipped_index_names_the_bundled_tracks_and_looks():
     """The rows point at what the music generator and the look presets really make."""
-    music = pytest.importorskip("creator_tools.music.generate")
-    presets = pytest.importorskip("creator_tools.looks.presets")
     sounds = {r["id"]: r for r in _shipped_rows("sounds.csv") if r["local_file"]}
-    assert set(sounds) == {t.id for t in music.TRACKS}
-    for t in music.TRACKS:
+    assert set(sounds) == {t.id for t in music_tracks.TRACKS}
+    for t in music_tracks.TRACKS:
         assert float(sounds[t.id]["bpm"]) == t.bpm
         assert abs(float(sounds[t.id]["duration"]) - t.duration) < 0.001
     looks = {r["name"] for r in _shipped_rows("looks.csv")}
-    assert looks == {look.name for look in presets.LOOKS}
-    assert set(presets.NICHES) == set(NICHES)
+    assert looks == {look.name for look in look_presets.LOOKS}
+    assert set(SETTINGS_NICHES) == set(NICHES)
 
 
 def test_first_use_creates_the_index_from_trends(env, tmp_path):
@@ -438,5 +440,8 @@ def test_export_csv_reimports_and_json_has_all_kinds(env, tmp_path):
         k: len(_shipped_rows(f"{k}.csv")) for k in ("hashtags", "sounds", "looks")}
     assert parse_import(r.stdout, name="x.json", kind="looks").kind == "looks"
 
-    with TrendIndex(env["CREATOR_INDEX"]) as ix, pytest.raises(UsageError, match="--kind"):
+    with TrendIndex(env["CREATOR_INDEX"]) as ix, pytest.raises(UsageError) as info:
         export(ix, io.StringIO(), fmt="csv")
+    assert info.value.options == ("kind",) and "pass kind hashtags|" in str(info.value)
+    r = run_cli("trends", "export", "--format", "csv", env=env)  # the CLI names its flag
+    assert r.returncode == 2 and "pass --kind hashtags|" in r.stderr

@@ -19,8 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from creator_tools.batch.jobs import BatchItem, BatchOutcome, Progress, run_one, targets_for
-from creator_tools.edit.job import EditChoices
-from creator_tools.errors import UsageError
+from creator_tools.errors import OptionError, UsageError
+from creator_tools.settings import EditChoices
 from creator_tools.system import cpu_count
 
 
@@ -42,7 +42,7 @@ class BatchListener:
 #: ``sys.modules`` while it loads, so two threads importing it at once can see a half-made
 #: module (``module 'cv2' has no attribute 'data'``); the rest saves each job the wait.
 _PRELOAD = ("cv2", "av", "creator_tools.analysis.engine", "creator_tools.edit.planner",
-            "creator_tools.edit.render", "creator_tools.edit.choices",
+            "creator_tools.edit.render", "creator_tools.pipeline.choices",
             "creator_tools.edit.sidecars", "creator_tools.suggest.hashtags",
             "creator_tools.suggest.looks", "creator_tools.suggest.music")
 
@@ -65,7 +65,7 @@ class LocalExecutor:
 
     def __init__(self, jobs: int = 1, *, cores: int | None = None) -> None:
         if jobs < 1:
-            raise UsageError(f"--jobs must be at least 1, not {jobs}")
+            raise OptionError(f"{{jobs}} must be at least 1, not {jobs}", options="jobs")
         self.jobs = jobs
         self.cores = cores or cpu_count()
 
@@ -148,10 +148,11 @@ class DaskExecutor:
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise UsageError("--executor dask needs the dask extra: "
-                             "pip install 'creator-tools[dask]'") from None
+            raise OptionError("{executor} dask needs the dask extra: "
+                              "pip install 'creator-tools[dask]'", options="executor") from None
         if not scheduler:
-            raise UsageError("--executor dask needs --scheduler ADDRESS")
+            raise OptionError("{executor} dask needs {scheduler} ADDRESS",
+                              options=("executor", "scheduler"))
         self.scheduler = scheduler
         self.timeout = timeout
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from creator_tools.edit.job import EditChoices, EditTargets
 from creator_tools.errors import CreatorError
+from creator_tools.pipeline.job import EditTargets
+from creator_tools.settings import EditChoices
 
 Status = Literal["ok", "failed", "skipped"]
 Progress = Callable[[float, float], None]
@@ -198,9 +199,9 @@ def run_one(clip: str | Path, choices: EditChoices, *,
 def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool,
           threads: int | None, analyze_progress: Progress | None,
           render_progress: Progress | None) -> BatchOutcome:
-    from creator_tools.edit.job import edit_clip
     from creator_tools.fs import check_output
     from creator_tools.media.probe import check_readable_file, probe
+    from creator_tools.pipeline.job import edit_clip
 
     # Cheap checks first: a bad clip leaves nothing behind (no marker, no folder).
     check_readable_file(clip)

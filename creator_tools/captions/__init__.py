@@ -7,9 +7,7 @@ Importing this package is cheap: faster-whisper, numpy and Pillow are imported o
 from creator_tools.captions.ass import (
     CAPTION_STYLES,
     FONT_NAME,
-    SAFE_ZONES,
     CaptionStyle,
-    SafeZone,
     build_ass,
     escape_text,
     font_dir,
@@ -30,12 +28,10 @@ from creator_tools.captions.transcript import Cue, Segment, Transcript, Word
 __all__ = [
     "CAPTION_STYLES",
     "FONT_NAME",
-    "SAFE_ZONES",
     "CaptionStyle",
     "CaptionsUnavailable",
     "Cue",
     "ModelRef",
-    "SafeZone",
     "Segment",
     "Transcript",
     "WhisperSettings",

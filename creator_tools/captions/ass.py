@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from creator_tools.captions.transcript import Word
-from creator_tools.errors import UsageError
+from creator_tools.errors import OptionError, UsageError
+from creator_tools.settings.platforms import PLATFORMS, SafeZone
 
 #: The bundled caption font: its file and its family name (what ASS styles name).
 FONT_FILE = "DejaVuSans-Bold.ttf"
@@ -37,44 +38,16 @@ _WIDTH_SLACK = 1.04
 
 
 def font_dir() -> Path:
-    """The folder of the bundled fonts (``assets/fonts``), for ffmpeg's ``fontsdir``."""
-    # Found the way creator_tools.suggest.catalog finds the LUTs and the music.
-    return Path(__file__).resolve().parents[2] / "assets" / "fonts"
+    """The folder of the bundled fonts (``creator_tools/assets/fonts``), for ffmpeg's
+    ``fontsdir``."""
+    from creator_tools.resources import asset_path
+
+    return asset_path("fonts")
 
 
 # ---------------------------------------------------------------------------------------
 # Safe zones
 # ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class SafeZone:
-    """Margins (pixels) that the app's own buttons and text cover: keep captions inside."""
-
-    top: int
-    bottom: int
-    right: int
-    left: int
-
-    def scaled(self, width: int, height: int, base: tuple[int, int] = (1080, 1920)) -> SafeZone:
-        """These margins (given for a ``base`` frame) for a ``width`` x ``height`` frame."""
-        sx, sy = width / base[0], height / base[1]
-        return SafeZone(round(self.top * sy), round(self.bottom * sy), round(self.right * sx),
-                        round(self.left * sx))
-
-
-#: Margins on a 1080x1920 frame. TikTok: the brief's figures (top 150 px for the tabs, bottom
-#: 440 px for the description and sound, right 150 px for the buttons), with the 60 px on the
-#: left of TikTok's ad safe-area template. Reels: Meta's published Reels safe zone (Meta
-#: Business Help Center: keep roughly 14 % at the top, 35 % at the bottom and 6 % at each side
-#: free of text: 250, 670 and 65 px). Shorts: YouTube publishes no figure; these follow the
-#: commonly used overlay templates (title, channel and subscribe over the bottom ~25 %, the
-#: action column on the right, search and menu at the top).
-SAFE_ZONES: dict[str, SafeZone] = {
-    "tiktok": SafeZone(top=150, bottom=440, right=150, left=60),
-    "reels": SafeZone(top=250, bottom=670, right=65, left=65),
-    "shorts": SafeZone(top=240, bottom=480, right=150, left=60),
-}
-
 
 def safe_zone(platform: str, width: int = 1080, height: int = 1920) -> SafeZone:
     """The safe zone of ``platform`` (``tiktok``, ``reels``, ``shorts``; ``none``: no margins)
@@ -82,9 +55,10 @@ def safe_zone(platform: str, width: int = 1080, height: int = 1920) -> SafeZone:
     key = platform.lower()
     if key == "none":
         return SafeZone(0, 0, 0, 0)
-    if key not in SAFE_ZONES:
-        raise UsageError(f"unknown platform {platform!r} (one of: {', '.join(SAFE_ZONES)})")
-    return SAFE_ZONES[key].scaled(width, height)
+    if key not in PLATFORMS:
+        raise OptionError(f"{{platform}} must be one of {', '.join(PLATFORMS)}, not "
+                          f"{platform!r}", options="platform")
+    return PLATFORMS[key].safe_zone.scaled(width, height)
 
 
 # ---------------------------------------------------------------------------------------

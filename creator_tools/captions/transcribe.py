@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from creator_tools.captions.model import ModelRef, load_model
 from creator_tools.captions.transcript import FORMAT_VERSION, Segment, Transcript, Word
-from creator_tools.errors import MediaError, UsageError
+from creator_tools.errors import MediaError, OptionError, UsageError
 
 if TYPE_CHECKING:
     from creator_tools.media.probe import MediaInfo
@@ -104,7 +104,7 @@ def transcribe(
     Raises
     ------
     creator_tools.captions.model.CaptionsUnavailable
-        The captions extra or the model is missing (exit 2).
+        faster-whisper or the model is missing (exit 2).
     creator_tools.errors.UsageError
         An English-only model with another language (exit 2).
     creator_tools.errors.InputError
@@ -244,8 +244,9 @@ def _check_language(language: str | None, wm: Any, ref: ModelRef) -> str | None:
         lang = None
     if lang is not None and lang not in wm.supported_languages:
         if not wm.model.is_multilingual:
-            raise UsageError(f"model {ref.name} understands English only; pass --model with "
-                             f"a multilingual model (e.g. small) for language {lang!r}")
+            raise OptionError(f"model {ref.name} understands English only; pass {{model}} with "
+                              f"a multilingual model (e.g. small) for language {lang!r}",
+                              options="model")
         raise UsageError(f"language {lang!r} is not one the model knows")
     return lang
 

@@ -13,29 +13,10 @@ import typer
 
 from creator_tools.cli.boundary import add_command
 from creator_tools.cli.console import State, emit_json, err, error_line, progress_enabled
-from creator_tools.cli.edit_cmd import (
-    Aspect,
-    Caption,
-    CaptionsOpt,
-    CaptionStyleOpt,
-    Cut,
-    Denoise,
-    Enhance,
-    LookOpt,
-    MaxPause,
-    MusicOpt,
-    Niche,
-    Platform,
-    PresetOpt,
-    ReframeOpt,
-    SnapBeats,
-    Stabilize,
-    Strength,
-    Voice,
-    edit_choices,
-)
-from creator_tools.errors import InputError, UsageError
+from creator_tools.cli.params import with_edit_options
+from creator_tools.errors import InputError, OptionError
 from creator_tools.exit_codes import ExitCode
+from creator_tools.settings import EditChoices
 
 if TYPE_CHECKING:
     from creator_tools.batch.jobs import BatchItem, BatchOutcome
@@ -48,6 +29,7 @@ def register(app: typer.Typer) -> None:
     add_command(app, "batch", batch_command)
 
 
+@with_edit_options
 def batch_command(
     paths: Annotated[list[str], typer.Argument(
         metavar="DIR|FILE...|-", show_default=False,
@@ -69,18 +51,12 @@ def batch_command(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", metavar="ADDRESS",
         help="The Dask scheduler (tcp://host:8786) for --executor dask.")] = None,
-    preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,
-    cut: Cut = None, max_pause: MaxPause = None, reframe: ReframeOpt = None,
-    look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
-    enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
-    niche: Niche = None, stabilize: Stabilize = None, denoise: Denoise = None,
-    captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
-    snap_beats: SnapBeats = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Redo clips whose outputs are up to date; replace outputs this "
                         "command did not make.")] = False,
     json_out: Annotated[bool, typer.Option(
         "--json", help="One JSON line per clip on stdout, as it finishes.")] = False,
+    *, choices: EditChoices,
 ) -> int:
     """Edit many clips like ``creator edit``, several at once, and resumably.
 
@@ -92,18 +68,19 @@ def batch_command(
     from creator_tools.batch.collect import collect_clips
     from creator_tools.batch.executors import DaskExecutor, LocalExecutor
     from creator_tools.batch.jobs import make_items
-    from creator_tools.edit.job import check_choices
+    from creator_tools.pipeline.job import check_choices
 
-    choices = edit_choices(locals())
-    check_choices(choices)  # type: ignore[arg-type]
+    check_choices(choices)
     if executor == "dask":
         runner: LocalExecutor | DaskExecutor = DaskExecutor(scheduler or "")
     elif executor == "local":
         if scheduler:
-            raise UsageError("--scheduler goes with --executor dask")
+            raise OptionError("{scheduler} goes with {executor} dask",
+                              options=("scheduler", "executor"))
         runner = LocalExecutor(jobs)
     else:
-        raise UsageError(f"--executor must be local or dask, not {executor!r}")
+        raise OptionError(f"{{executor}} must be local or dask, not {executor!r}",
+                          options="executor")
 
     args = _expand_stdin(paths)
     clips = collect_clips(args, recursive=recursive, pattern=pattern)
@@ -138,7 +115,7 @@ def batch_command(
                 report(o)
                 display.finished(o)
             # closing(): an interrupt while this loop runs stops and waits for the jobs here.
-            with closing(runner.run(items, choices, force=force,  # type: ignore[arg-type]
+            with closing(runner.run(items, choices, force=force,
                                     listener=display)) as results:
                 for o in results:
                     display.finished(o)

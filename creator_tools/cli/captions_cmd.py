@@ -50,7 +50,7 @@ def captions_command(
         bool, typer.Option("--json", help="The transcript (words and times) as JSON on stdout.")
     ] = False,
 ) -> int:
-    """Transcribe speech into captions with word times, offline (the captions extra).
+    """Transcribe speech into captions with word times, offline.
 
     Writes CLIP.srt beside the clip unless -o names another file; the format follows its
     extension. Transcripts are cached per input, model and language.
@@ -94,7 +94,7 @@ def captions_command(
 
 def _language(language: str | None) -> str | None:
     from creator_tools.cli.profile import profile_default
-    from creator_tools.config import validate
+    from creator_tools.settings.profile import validate
 
     value = profile_default(language, "language", "en") or "en"
     if value.strip().lower() == "auto":

@@ -25,7 +25,7 @@ def set_command(
     value: Annotated[str, typer.Argument(help="The value.")],
 ) -> int:
     """Set a profile value in your user config (``creator config set niche food``)."""
-    from creator_tools.config import config_path, set_value
+    from creator_tools.settings import config_path, set_value
 
     v = set_value(key, value)
     err.print(f"{key} = {v}  ({config_path()})")
@@ -36,7 +36,7 @@ def set_command(
 @guarded
 def unset_command(key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> int:
     """Remove a profile value."""
-    from creator_tools.config import unset_value
+    from creator_tools.settings import unset_value
 
     unset_value(key)
     return 0
@@ -46,8 +46,8 @@ def unset_command(key: Annotated[str, typer.Argument(help="The setting to remove
 @guarded
 def get_command(key: Annotated[str, typer.Argument(help="The setting.")]) -> int:
     """Print one profile value (nothing when unset)."""
-    from creator_tools.config import KEYS, load_profile
     from creator_tools.errors import UsageError
+    from creator_tools.settings.profile import KEYS, load_profile
 
     if key not in KEYS:
         raise UsageError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
@@ -106,8 +106,7 @@ def path_command(
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
 ) -> int:
     """Print the user config file and the project creator.toml found from here."""
-    from creator_tools.config import config_path
-    from creator_tools.settings import find_project_file
+    from creator_tools.settings import config_path, find_project_file
 
     user, project = config_path(), find_project_file()
     if json_out:

@@ -9,64 +9,14 @@ import typer
 
 from creator_tools.cli.boundary import add_command
 from creator_tools.cli.console import emit_json, err, out
+from creator_tools.cli.params import with_edit_options
 from creator_tools.exit_codes import ExitCode
+from creator_tools.settings import EditChoices
 
-# Edit options default to None ("not given"): edit_choices() fills them in from the settings
-# (built-in default < user config < project creator.toml < --preset < flag).
-Platform = Annotated[str | None, typer.Option("--platform",
-                                              help="tiktok, reels or shorts (default: tiktok).")]
-Aspect = Annotated[str | None, typer.Option("--aspect",
-                                            help="9:16, 1:1, 4:5 or 16:9 (default: 9:16).")]
-Cut = Annotated[str | None, typer.Option("--cut", help="silence (trim dead air, shorten pauses), "
-                                                       "fillers (also um/uh and repeated words; "
-                                                       "needs captions) or none (default: "
-                                                       "silence).")]
-CaptionsOpt = Annotated[bool | None, typer.Option(
-    "--captions/--no-captions",
-    help="Burn in word-timed captions (default: on when the captions extra is installed).")]
-SnapBeats = Annotated[bool | None, typer.Option(
-    "--snap-beats/--no-snap-beats",
-    help="Move each cut onto a beat of the music bed, inside the removed silence "
-         "(default: off).")]
-CaptionStyleOpt = Annotated[str | None, typer.Option(
-    "--caption-style", help="bold, boxed or minimal (default: bold).")]
 ExportOpt = Annotated[list[str] | None, typer.Option(
     "--export", metavar="FORMAT",
     help="Also write the cut list for an editor beside the video: otio, fcpxml, xml, edl or "
          "srt (repeatable).")]
-MaxPause = Annotated[float | None, typer.Option("--max-pause", min=0.2,
-                                                help="Pauses longer than this are shortened "
-                                                     "(s, default: 0.6).")]
-ReframeOpt = Annotated[str | None, typer.Option("--reframe",
-                                                help="auto, crop (follow the subject), fill, "
-                                                     "letterbox, none (default: auto).")]
-LookOpt = Annotated[str | None, typer.Option("--look", help="auto, none, a look name or a .cube "
-                                                            "file (default: auto).")]
-Strength = Annotated[float | None, typer.Option("--look-strength", min=0.0, max=1.0,
-                                                help="Mix of the look with the original "
-                                                     "(default: 0.8).")]
-MusicOpt = Annotated[str | None, typer.Option("--music",
-                                              help="auto, none, a bundled track id or an audio "
-                                                   "file (default: auto).")]
-Enhance = Annotated[bool | None, typer.Option("--enhance/--no-enhance",
-                                              help="Exposure, white balance, denoise, "
-                                                   "stabilization (default: on).")]
-Stabilize = Annotated[bool | None, typer.Option("--stabilize/--no-stabilize",
-                                                help="Stabilize shaky footage (when the "
-                                                     "analysis finds shake; default: on).")]
-Denoise = Annotated[bool | None, typer.Option("--denoise/--no-denoise",
-                                              help="Denoise low-light footage (when it is dark; "
-                                                   "default: on).")]
-Voice = Annotated[bool | None, typer.Option("--voice-cleanup/--no-voice-cleanup",
-                                            help="High-pass, noise reduction, gentle "
-                                                 "compression (default: on).")]
-Caption = Annotated[str | None, typer.Option("--caption",
-                                             help="What the clip is about (caption text).")]
-Niche = Annotated[str | None, typer.Option("--niche", help="Your niche (default: none).")]
-PresetOpt = Annotated[str | None, typer.Option("--preset", metavar="<name>",
-                                               help="A preset from creator.toml or your config, "
-                                                    "or tiktok, reels, shorts (see creator "
-                                                    "config show).")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print a JSON result on stdout.")]
 
@@ -77,39 +27,14 @@ def register(app: typer.Typer) -> None:
     add_command(app, "edit", edit_command)
 
 
-#: The command-line options that shape the edit (shared by ``plan`` and ``edit``).
-_CHOICES = ("platform", "aspect", "cut", "max_pause", "reframe", "look", "look_strength", "music",
-            "enhance", "voice_cleanup", "caption", "niche", "stabilize", "denoise", "captions",
-            "caption_style", "snap_beats")
-
-
-def edit_choices(values: dict[str, object]) -> object:
-    """:class:`EditChoices` from a command's option values (``locals()``).
-
-    Options left at ``None`` take their value from the settings: built-in default < user
-    config < project ``creator.toml`` < the preset named by ``values["preset"]`` < flag.
-    """
-    from creator_tools.edit.job import EditChoices
-    from creator_tools.settings import resolve_edit_settings
-
-    flags = {k: v for k, v in values.items() if k in _CHOICES and v is not None}
-    preset = values.get("preset")
-    settings, _ = resolve_edit_settings(flags, preset if isinstance(preset, str) else None)
-    return EditChoices(**settings)  # type: ignore[arg-type]
-
-
+@with_edit_options
 def plan_command(
     clip: Annotated[Path, typer.Argument(help="The clip to plan.", show_default=False,
                                         readable=False)],
+    choices: EditChoices,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Plan file (default: stdout).")] = None,
-    preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,
-    cut: Cut = None, max_pause: MaxPause = None, reframe: ReframeOpt = None,
-    look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
-    enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
-    niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
-    denoise: Denoise = None, captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
-    snap_beats: SnapBeats = None,
+    force: Force = False,
 ) -> int:
     """Analyze a clip and write its edit plan (JSON) without rendering.
 
@@ -118,11 +43,10 @@ def plan_command(
     """
 
     from creator_tools.cli.progress import step
-    from creator_tools.edit.job import analyze_and_plan
+    from creator_tools.pipeline.job import analyze_and_plan
 
-    choices = edit_choices(locals())
     with step("analyze") as progress:
-        _, plan = analyze_and_plan(clip, choices, progress=progress)  # type: ignore[arg-type]
+        _, plan = analyze_and_plan(clip, choices, progress=progress)
     if output is None or str(output) == "-":
         typer.echo(plan.to_json(), nl=False)
     else:
@@ -153,19 +77,15 @@ def render_command(
     return ExitCode.OK
 
 
+@with_edit_options
 def edit_command(
     clip: Annotated[Path, typer.Argument(help="The raw clip.", show_default=False,
                                         readable=False)],
+    choices: EditChoices,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Default: NAME.edited.mp4 beside it.")] = None,
-    preset: PresetOpt = None, platform: Platform = None, aspect: Aspect = None,
-    cut: Cut = None, max_pause: MaxPause = None, reframe: ReframeOpt = None,
-    look: LookOpt = None, look_strength: Strength = None, music: MusicOpt = None,
-    enhance: Enhance = None, voice_cleanup: Voice = None, caption: Caption = None,
-    niche: Niche = None, force: Force = False, stabilize: Stabilize = None,
-    denoise: Denoise = None, captions: CaptionsOpt = None, caption_style: CaptionStyleOpt = None,
-    snap_beats: SnapBeats = None,
-    export: ExportOpt = None,
+    force: Force = False,
+    exports: ExportOpt = None,
     plan_only: Annotated[bool, typer.Option("--plan-only",
                                             help="Write the plan sidecar and stop.")] = False,
     json_out: JsonOut = False,
@@ -178,14 +98,12 @@ def edit_command(
     show``).
     """
     from creator_tools.cli.progress import steps
-    from creator_tools.edit.job import edit_clip
+    from creator_tools.pipeline.job import edit_clip
 
-    choices = edit_choices(locals())
     with steps("analyze", "captions", "render") as (analyze_bar, words_bar, render_bar):
-        r = edit_clip(clip, choices, output=output, force=force,  # type: ignore[arg-type]
-                      plan_only=plan_only, analyze_progress=analyze_bar,
-                      transcribe_progress=words_bar, render_progress=render_bar,
-                      exports=tuple(export or ()))
+        r = edit_clip(clip, choices, output=output, force=force, plan_only=plan_only,
+                      analyze_progress=analyze_bar, transcribe_progress=words_bar,
+                      render_progress=render_bar, exports=tuple(exports or ()))
     if json_out:
         record: dict[str, object] = {"plan": str(r.plan_file), "duration": round(r.duration, 3),
                                      "caption": r.caption}

@@ -38,7 +38,7 @@ def suggest_command(
     """
     from creator_tools.cli.profile import profile_default
     from creator_tools.cli.progress import analyze_with_progress
-    from creator_tools.config import validate
+    from creator_tools.settings.profile import validate
     from creator_tools.suggest.engine import suggest
     from creator_tools.trends.store import TrendIndex
 

@@ -6,12 +6,12 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.analysis.spans import Span
 from creator_tools.captions.transcript import Word
 from creator_tools.edit.plan import (
-    ASPECTS,
     AudioPlan,
     Captions,
     CaptionWord,
@@ -26,54 +26,43 @@ from creator_tools.edit.plan import (
     Source,
 )
 from creator_tools.edit.reframe import CameraSettings, CropGeometry, crop_path
-from creator_tools.errors import MediaError, UsageError
+from creator_tools.errors import MediaError, OptionError
+from creator_tools.settings import ASPECTS, EDIT_DEFAULTS, PLATFORMS
 
-
-@dataclass(frozen=True, slots=True)
-class Platform:
-    """Delivery settings of a platform."""
-
-    name: str
-    max_duration: float
-    target_lufs: float = -14.0
-    true_peak_db: float = -1.0
-    max_fps: float = 60.0
-
-
-PLATFORMS = {
-    "tiktok": Platform("tiktok", 600.0),
-    "reels": Platform("reels", 180.0),
-    "shorts": Platform("shorts", 180.0),
-}
+_D: dict[str, Any] = EDIT_DEFAULTS  # the schema's defaults
 
 
 @dataclass(frozen=True)
 class EditOptions:
-    """Every editing decision, each switchable (defaults: everything on)."""
+    """Every editing decision, each switchable (defaults: everything on).
 
-    platform: str = "tiktok"
-    aspect: str = "9:16"
-    cut: str = "silence"  # "silence", "fillers" (silence and filler words) or "none"
-    max_pause: float = 0.6
+    The fields named like the edit options of :mod:`creator_tools.settings.schema` take their
+    defaults from there; ``look`` and ``music`` are resolved (no ``auto`` left).
+    """
+
+    platform: str = _D["platform"]
+    aspect: str = _D["aspect"]
+    cut: str = _D["cut"]
+    max_pause: float = _D["max_pause"]
     pre_roll: float = 0.12
     post_roll: float = 0.22
-    reframe: str = "auto"  # auto, crop, fill, letterbox, none
-    enhance: bool = True
-    stabilize: bool = True
-    denoise: bool = True
-    voice_cleanup: bool = True
+    reframe: str = _D["reframe"]
+    enhance: bool = _D["enhance"]
+    stabilize: bool = _D["stabilize"]
+    denoise: bool = _D["denoise"]
+    voice_cleanup: bool = _D["voice_cleanup"]
     look: Look = field(default_factory=Look)
     music: Music | None = None
-    caption: str = ""
+    caption: str = _D["caption"]
     hashtags: tuple[str, ...] = ()
     crf: int = 20
     preset: str = "veryfast"
     #: The transcript's words (source seconds): burned in when ``burn_captions``.
     words: tuple[Word, ...] = ()
     #: Move each cut onto a beat of the music bed (within the removed silence only).
-    snap_beats: bool = False
+    snap_beats: bool = _D["snap_beats"]
     burn_captions: bool = False
-    caption_style: str = "bold"
+    caption_style: str = _D["caption_style"]
 
 
 def keep_segments(a: Analysis, o: EditOptions) -> list[Span]:
@@ -249,15 +238,15 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
     ------
     MediaError
         The clip has no video stream.
-    UsageError
+    OptionError
         An unknown platform or aspect.
     """
     if a.media.video is None:
         raise MediaError("no video stream: nothing to edit into a video", path=a.media.path)
-    if o.platform not in PLATFORMS:
-        raise UsageError(f"unknown platform {o.platform!r} (tiktok, reels, shorts)")
-    if o.aspect not in ASPECTS:
-        raise UsageError(f"unknown aspect {o.aspect!r} ({', '.join(ASPECTS)})")
+    for name, value, known in (("platform", o.platform, PLATFORMS), ("aspect", o.aspect, ASPECTS)):
+        if value not in known:
+            raise OptionError(f"{{{name}}} must be one of {', '.join(known)}, not {value!r}",
+                              options=name)
     p = PLATFORMS[o.platform]
     fps = _fps(a, p.max_fps)
     tb = 1 / fps

@@ -60,7 +60,7 @@ def _srt(plan: EditPlan) -> str:
     text = edited_srt(plan)
     if not text:
         raise UsageError("the plan has no caption words to write as SRT (edit with captions "
-                         "on, which needs the captions extra)")
+                         "on, from a clip with speech)")
     return text
 
 

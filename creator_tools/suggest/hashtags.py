@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from creator_tools.analysis.result import Analysis
+from creator_tools.settings.platforms import PLATFORMS
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "my", "your", "with",
@@ -25,8 +26,12 @@ _STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "my", "yo
          "draft", "final", "clip", "video", "mp4", "mov", "img", "vid", "copy"}
 #: Discovery tags in the order creators reach for them (format tags such as #duet come last).
 _BROAD_ORDER = ["#fyp", "#foryou", "#foryoupage", "#viral", "#explore", "#trending"]
-#: Tags a platform expects in the broad slot.
-PLATFORM_BROAD = {"tiktok": "#fyp", "reels": "#reels", "shorts": "#shorts"}
+
+
+def _broad_tag(platform: str) -> str:
+    """The tag a platform expects in the broad slot (TikTok's for an unknown one)."""
+    p = PLATFORMS.get(platform) or PLATFORMS["tiktok"]
+    return p.broad_tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +164,7 @@ def rank_tags(docs: list[TagDoc], query: list[str], *, niche: str | None = None,
     for s, d in topical[: max(0, top - 1)]:
         picked.append(TagSuggestion(d.tag, s, "trending" if d.kind == "trending" else "niche",
                                     _reason(d, qset, niche)))
-    broad_name = PLATFORM_BROAD.get(platform, "#fyp")
+    broad_name = _broad_tag(platform)
     broad = next((d for _, d in scored if d.tag == broad_name), None)
     broad = broad or next((d for _, d in scored if d.kind == "broad"), None)
     if broad is not None and len(picked) < top:
@@ -208,7 +213,7 @@ def suggest_hashtags(a: Analysis | None, *, caption: str = "", niche: str | None
 
 def broad_tags(docs: list[TagDoc], *, top: int, platform: str = "tiktok") -> list[TagSuggestion]:
     """The platform's discovery tag first, then other broad tags in index order."""
-    order = [PLATFORM_BROAD.get(platform, "#fyp"), *_BROAD_ORDER]
+    order = [_broad_tag(platform), *_BROAD_ORDER]
     broad = sorted((d for d in docs if d.kind == "broad"),
                    key=lambda d: (order.index(d.tag) if d.tag in order else len(order),
                                   d.rank or 10**9, d.tag))

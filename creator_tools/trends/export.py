@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from creator_tools.errors import UsageError
+from creator_tools.errors import OptionError, UsageError
 from creator_tools.trends.fields import KINDS, field_names
 from creator_tools.trends.store import TrendIndex, TrendItem
 
@@ -27,8 +27,8 @@ def export(index: TrendIndex, stream: TextIO, *, fmt: str = "json", kind: str | 
         raise UsageError(f"unknown export format {fmt!r} (expected csv or json)")
     if fmt == "csv":
         if kind is None:
-            raise UsageError("CSV export is one kind per file: pass --kind "
-                             + "|".join(KINDS))
+            raise OptionError("CSV export is one kind per file: pass {kind} " + "|".join(KINDS),
+                              options="kind")
         items = index.current(kind, niche=niche, region=region)
         write_csv(items, kind, stream)
         return len(items)

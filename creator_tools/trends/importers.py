@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from creator_tools.errors import DataFileError, InputError, UsageError
+from creator_tools.errors import DataFileError, InputError, OptionError
 from creator_tools.trends.fields import (
     DEFAULT_REGION,
     FIELDS,
@@ -87,7 +87,7 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         src, sep, dst = pair.partition("=")
         if not sep or not src.strip() or not dst.strip():
-            raise UsageError(f"--map expects SRC=DST, got {pair!r}")
+            raise OptionError(f"{{mapping}} expects SRC=DST, got {pair!r}", options="mapping")
         out[normalize_header(src)] = normalize_header(dst)
     return out
 
@@ -127,12 +127,13 @@ def parse_import(data: bytes | str, *, name: str, kind: str | None = None,
         Column renames applied before anything else.
     """
     if kind is not None and kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r} (expected {', '.join(KINDS)})")
+        raise OptionError(f"{{kind}} must be one of {', '.join(KINDS)}, not {kind!r}",
+                          options="kind")
     if as_of is not None:
         try:
             as_of = parse_date(as_of)
         except ValueError as exc:
-            raise UsageError(f"--as-of: {exc}") from None
+            raise OptionError(f"{{as_of}}: {exc}", options="as_of") from None
     text = _decode(data, name)
     records, columns, json_like = _read_records(text, name, kind)
     return _validate(records, columns, name=name, kind=kind, source=parse_text(source),
@@ -248,8 +249,8 @@ def _json_list(doc: Any, name: str, kind: str | None) -> list[Any]:
         if len(present) == 1 and kind is None:
             return doc[present[0]]
         if len(present) > 1:
-            raise DataFileError(f"the file holds {', '.join(present)}: choose one with --kind",
-                                path=name, row=1)
+            raise DataFileError(f"the file holds {', '.join(present)}: choose one with {{kind}}",
+                                path=name, row=1, options="kind")
         inner = doc.get("data", doc)
         if isinstance(inner, dict):
             for key in ("list", "items", "records"):
@@ -307,11 +308,11 @@ def _validate(records: list[Record], raw_columns: list[str], *, name: str, kind:
     by_norm = {n: raw for raw, n in norm.items()}
     for src, dst in mapping.items():
         if src not in by_norm:
-            raise DataFileError(f"--map {src}={dst}: the file has no such column", path=name,
-                                row=head, column=src)
+            raise DataFileError(f"{{mapping}} {src}={dst}: the file has no such column",
+                                path=name, row=head, column=src, options="mapping")
         if dst in by_norm and dst not in mapping:
-            raise DataFileError(f"--map {src}={dst}: the file already has a column {dst!r}",
-                                path=name, row=head, column=dst)
+            raise DataFileError(f"{{mapping}} {src}={dst}: the file already has a column "
+                                f"{dst!r}", path=name, row=head, column=dst, options="mapping")
     mapped = {raw: mapping.get(n, n) for raw, n in norm.items()}
     kind = kind or guess_kind(mapped.values())
     if kind is None:
@@ -338,8 +339,8 @@ def _validate(records: list[Record], raw_columns: list[str], *, name: str, kind:
             raise DataFileError(f"required column missing ({kind} need {f.name!r})", path=name,
                                 row=head, column=f.name)
     if "as_of" not in canon and as_of is None:
-        raise DataFileError("no date: the file has no as_of/crawl_date column (pass --as-of)",
-                            path=name, row=head, column="as_of")
+        raise DataFileError("no date: the file has no as_of/crawl_date column (pass {as_of})",
+                            path=name, row=head, column="as_of", options="as_of")
     if not records:
         raise DataFileError("no data rows", path=name, row=head + 1 if header_row else head)
 
@@ -382,8 +383,9 @@ def _fill_row(row: dict[str, Any], kind: str, fmt: str, *, number: int, name: st
     row["region"] = row.get("region") or DEFAULT_REGION
     if row.get("as_of") is None:
         if as_of is None:
-            raise DataFileError("empty date (pass --as-of for rows without one)", path=name,
-                                row=number, column=canon.get("as_of", "as_of"))
+            raise DataFileError("empty date (pass {as_of} for rows without one)", path=name,
+                                row=number, column=canon.get("as_of", "as_of"),
+                                options="as_of")
         row["as_of"] = as_of
     row["source"] = row.get("source") or source
     if kind == "hashtags" and row.get("kind") is None and fmt == "creative-center":

@@ -6,9 +6,7 @@ from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.edit.plan import Look, Music
-from creator_tools.errors import InputError, UsageError
-
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+from creator_tools.errors import InputError, OptionError
 
 
 def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
@@ -34,8 +32,8 @@ def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
 
     looks = shipped_looks()
     if v not in looks:
-        raise UsageError(f"unknown look {v!r}: use auto, none, a .cube file or one of "
-                         f"{', '.join(sorted(looks))}")
+        raise OptionError(f"{{look}} must be auto, none, a .cube file or one of "
+                          f"{', '.join(sorted(looks))}, not {v!r}", options="look")
     return Look(name=v, lut=str(looks[v].file), strength=strength)
 
 
@@ -66,8 +64,8 @@ def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
 
     tracks = local_tracks()
     if v not in tracks:
-        raise UsageError(f"unknown music {v!r}: use auto, none, an audio file or one of "
-                         f"{', '.join(sorted(tracks))}")
+        raise OptionError(f"{{music}} must be auto, none, an audio file or one of "
+                          f"{', '.join(sorted(tracks))}, not {v!r}", options="music")
     return Music(file=str(tracks[v].file), id=v, gain_db=gain_db, bpm=_beat_grid(tracks[v]))
 
 

@@ -1,64 +1,31 @@
-"""The creator profile: defaults (niche, region, language, platform) in a TOML file.
+"""The creator profile: ``[profile]`` defaults (niche, region, language, platform) in the user
+config file.
 
 The file lives in the user config folder (``CREATOR_CONFIG`` names another file). Its
 ``[profile]`` table is read and written here; the same file may also hold ``[edit]`` and
-``[preset.NAME]`` tables, which :mod:`creator_tools.settings` reads and layers with a project
-``creator.toml``. Command-line flags override all of them.
+``[preset.NAME]`` tables, which :mod:`creator_tools.settings.layers` reads and layers with a
+project ``creator.toml``. Command-line flags override all of them.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
 
-from creator_tools.errors import DataFileError, UsageError
+from creator_tools.errors import DataFileError, OptionError
+from creator_tools.settings.files import config_path, load_config_file
+from creator_tools.settings.schema import OPTIONS, PROFILE_OPTIONS
 
-PLATFORMS = ("tiktok", "reels", "shorts")
-NICHES = ("food", "fitness", "beauty", "fashion", "comedy", "education", "travel", "gaming",
-          "pets", "tech", "finance", "diy", "music", "dance", "sports", "parenting",
-          "lifestyle", "vlog")
-KEYS = {
-    "niche": "your content niche (" + ", ".join(NICHES) + ")",
-    "region": "two-letter country code or GLOBAL, for trends",
-    "language": "two-letter language code (captions, hashtags)",
-    "platform": "default platform: " + ", ".join(PLATFORMS),
-}
-
-
-def config_path() -> Path:
-    """Where the profile is read from and written to."""
-    env = os.environ.get("CREATOR_CONFIG")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("creator-tools", appauthor=False)) / "config.toml"
+#: The profile's keys.
+KEYS = tuple(o.name for o in PROFILE_OPTIONS)
 
 
 def validate(key: str, value: str) -> str:
-    """Normalise a profile value or raise :class:`UsageError`."""
+    """A profile value checked and normalised (:class:`OptionError` names the key)."""
     if key not in KEYS:
-        raise UsageError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
-    v = value.strip()
-    if key == "niche":
-        v = v.lower()
-        if v not in NICHES:
-            raise UsageError(f"unknown niche {value!r} (one of: {', '.join(NICHES)})")
-    elif key == "platform":
-        v = v.lower()
-        if v not in PLATFORMS:
-            raise UsageError(f"unknown platform {value!r} (one of: {', '.join(PLATFORMS)})")
-    elif key == "region":
-        v = v.upper()
-        if not (v == "GLOBAL" or (len(v) == 2 and v.isalpha())):
-            raise UsageError(f"region must be a two-letter country code or GLOBAL, not {value!r}")
-    elif key == "language":
-        v = v.lower()
-        if not (len(v) == 2 and v.isalpha()):
-            raise UsageError(f"language must be a two-letter code, not {value!r}")
-    return v
+        raise OptionError(f"unknown setting {key!r} (known: {', '.join(KEYS)})", options=())
+    return str(OPTIONS[key].validate(value))
 
 
 def load_profile(path: Path | None = None) -> dict[str, str]:
@@ -66,7 +33,6 @@ def load_profile(path: Path | None = None) -> dict[str, str]:
 
     The whole file is validated (:class:`DataFileError` names the file and the bad key).
     """
-    from creator_tools.settings import load_config_file
 
     p = path or config_path()
     parsed = load_config_file(p, f"user config {p}")
@@ -148,7 +114,7 @@ def set_value(key: str, value: str, path: Path | None = None) -> str:
 def unset_value(key: str, path: Path | None = None) -> None:
     """Remove one setting."""
     if key not in KEYS:
-        raise UsageError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+        raise OptionError(f"unknown setting {key!r} (known: {', '.join(KEYS)})", options=())
     settings = load_profile(path)
     settings.pop(key, None)
     save_profile(settings, path)

@@ -1,85 +1,41 @@
-"""One clip's whole edit (analyze -> plan -> render -> sidecars), as a library call.
+"""One clip's whole edit (analyze -> plan -> render -> sidecars -> exports), as a library call.
 
 ``creator edit`` runs one :func:`edit_clip`; ``creator batch`` runs many, locally or on a
-Dask cluster. :class:`EditChoices` holds the user's choices as plain, picklable data (what
-the command-line options say, after profile/preset defaults), and its :meth:`fingerprint`
-tells a batch whether an existing output was made with the same choices.
+Dask cluster. The creator's choices come in as :class:`~creator_tools.settings.EditChoices`
+(plain, picklable data: the option values after profile and preset defaults).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.captions.transcript import Transcript
 from creator_tools.edit.plan import EditPlan
 from creator_tools.edit.planner import EditOptions
-from creator_tools.errors import UsageError
+from creator_tools.errors import OptionError
+from creator_tools.settings import EditChoices
 
 Progress = Callable[[float, float], None]
 
-CUT_MODES = ("silence", "fillers", "none")
-REFRAME_CHOICES = ("auto", "crop", "fill", "letterbox", "none")
 
+def wants_transcript(c: EditChoices) -> bool:
+    """Whether this edit needs the clip's words (burned captions or filler cuts)."""
+    if c.cut == "fillers" or c.captions:
+        return True
+    if c.captions is None:
+        from creator_tools.captions.model import captions_available
 
-@dataclass(frozen=True)
-class EditChoices:
-    """What the creator asked for (option values as typed; ``auto`` resolved per clip)."""
-
-    platform: str = "tiktok"
-    aspect: str = "9:16"
-    cut: str = "silence"
-    max_pause: float = 0.6
-    reframe: str = "auto"
-    look: str = "auto"
-    look_strength: float = 0.8
-    music: str = "auto"
-    enhance: bool = True
-    stabilize: bool = True
-    denoise: bool = True
-    voice_cleanup: bool = True
-    caption: str = ""
-    niche: str | None = None
-    #: Burn word-timed captions in (``None``: when the captions extra is installed).
-    captions: bool | None = None
-    caption_style: str = "bold"
-    snap_beats: bool = False
-
-    @property
-    def wants_transcript(self) -> bool:
-        """Whether this edit needs the clip's words (burned captions or filler cuts)."""
-        if self.cut == "fillers" or self.captions:
-            return True
-        if self.captions is None:
-            from creator_tools.captions.model import captions_available
-
-            return captions_available()
-        return False
-
-    def __post_init__(self) -> None:
-        if self.cut not in CUT_MODES:
-            raise UsageError(f"--cut must be {', '.join(CUT_MODES)}, not {self.cut!r}")
-        if self.reframe not in REFRAME_CHOICES:
-            raise UsageError(f"--reframe must be {', '.join(REFRAME_CHOICES)}, "
-                             f"not {self.reframe!r}")
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-    def fingerprint(self) -> str:
-        """A short hash of the choices (a changed choice means a stale output)."""
-        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
-        return hashlib.sha1(blob).hexdigest()[:12]
+        return captions_available()
+    return False
 
 
 def check_choices(c: EditChoices) -> None:
     """Validate the choices that need no analysis (a named look or track, a LUT or audio
     file), so a typo fails at once instead of after analyzing, or for every clip of a batch."""
-    from creator_tools.edit.choices import resolve_look, resolve_music
+    from creator_tools.pipeline.choices import resolve_look, resolve_music
 
     if c.look.strip().lower() not in ("auto", "none"):
         resolve_look(c.look, None, strength=c.look_strength)  # type: ignore[arg-type]
@@ -91,7 +47,7 @@ def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = No
                  ) -> EditOptions:
     """Resolve ``auto`` looks, music and the caption line for analyzed clip ``a`` (and what
     is said in it: ``transcript``)."""
-    from creator_tools.edit.choices import resolve_look, resolve_music
+    from creator_tools.pipeline.choices import resolve_look, resolve_music
     from creator_tools.suggest.hashtags import caption_line
 
     said = transcript.text if transcript else ""
@@ -120,7 +76,7 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
 
     a = analyze_cached(clip, settings=AnalysisSettings(), progress=progress)[0]
     transcript = None
-    if c.wants_transcript and a.media.audio is not None:
+    if wants_transcript(c) and a.media.audio is not None:
         from creator_tools.captions.transcribe import transcribe_cached
 
         transcript = transcribe_cached(clip, progress=transcribe_progress)[0]
@@ -171,7 +127,7 @@ class EditResult:
         return max(0.0, self.duration_before - self.duration)
 
 
-def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
+def edit_clip(clip: str | Path, choices: EditChoices | None = None, *,
               output: str | Path | None = None, force: bool = False, plan_only: bool = False,
               analyze_progress: Progress | None = None, render_progress: Progress | None = None,
               transcribe_progress: Progress | None = None, threads: int | None = None,
@@ -188,17 +144,19 @@ def edit_clip(clip: str | Path, choices: EditChoices = EditChoices(), *,
     from creator_tools.fs import check_output
     from creator_tools.media.probe import check_readable_file
 
+    choices = choices if choices is not None else EditChoices()
     clip = Path(clip)
     check_readable_file(clip)
     check_choices(choices)
     t = EditTargets.beside(clip, output)
     targets = [t.plan] if plan_only else t.all()
-    if choices.wants_transcript and not plan_only:
+    if wants_transcript(choices) and not plan_only:
         targets.append(t.srt)
     export_paths = {fmt.lower(): t.video.with_suffix(get_format(fmt).extension)
                      for fmt in exports}
-    if "srt" in export_paths and not choices.wants_transcript:
-        raise UsageError("--export srt needs captions (the captions extra, or --captions)")
+    if "srt" in export_paths and not wants_transcript(choices):
+        raise OptionError("{exports} srt needs captions: leave them on ({captions})",
+                          options=("exports", "captions"))
     export_paths.pop("srt", None)  # the SRT sidecar is written anyway
     targets += list(export_paths.values())
     for target in targets:
