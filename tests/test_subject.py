@@ -12,7 +12,7 @@ import pytest
 
 from creator_tools.analysis.engine import analyze
 from creator_tools.analysis.subject import one_moving_subject, subject_track
-from creator_tools.analysis.video_features import (
+from creator_tools.analysis.subject_locate import (
     MotionBlob,
     SubjectSample,
     motion_blobs,
@@ -161,7 +161,7 @@ def test_extractors_start_in_threads_in_a_fresh_interpreter():
         def start():
             gate.wait()
             try:
-                faces.append(VideoFeatureExtractor(fps=30, face_hz=1)._faces is not None)
+                faces.append(VideoFeatureExtractor(fps=30, face_hz=1).locator.detects_faces)
             except Exception as e:
                 errors.append(repr(e))
 
@@ -187,18 +187,18 @@ def test_cascades_load_while_cv2_is_still_the_bare_native_module(monkeypatch):
 
     import cv2
 
-    from creator_tools.analysis import video_features
+    from creator_tools.analysis import opencv
 
     bare = types.ModuleType("cv2")
     bare.CascadeClassifier = cv2.CascadeClassifier
     bare.__file__ = str(Path(cv2.__file__).with_name("cv2.abi3.so"))
     monkeypatch.setitem(sys.modules, "cv2", bare)
     monkeypatch.delitem(sys.modules, "cv2.data", raising=False)
-    monkeypatch.setattr(video_features, "_HAAR_DIR", None)
-    # The module cached by _import_cv2 is put back afterwards: run first in a process, this
+    monkeypatch.setattr(opencv, "_HAAR_DIR", None)
+    # The module cached by import_cv2 is put back afterwards: run first in a process, this
     # test would otherwise leave the bare module behind for every later test.
-    monkeypatch.setattr(video_features, "_CV2", None)
-    assert video_features.load_cascade("haarcascade_frontalface_alt2.xml") is not None
+    monkeypatch.setattr(opencv, "_CV2", None)
+    assert opencv.load_cascade("haarcascade_frontalface_alt2.xml") is not None
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from itertools import pairwise
 import numpy as np
 
 from creator_tools.analysis.spans import Span
-from creator_tools.analysis.video_features import SubjectSample
+from creator_tools.analysis.subject_locate import SubjectSample
 
 
 @dataclass(frozen=True, slots=True)

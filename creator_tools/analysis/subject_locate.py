@@ -1,0 +1,380 @@
+"""Where the subject is in a sampled frame: a face, else what moves against the camera, else
+the most salient spot.
+
+:class:`SubjectLocator` is fed the camera's frame-to-frame motion and, a few times per second,
+a frame to locate the subject in; each gives a :class:`SubjectSample`, which
+:mod:`creator_tools.analysis.subject` smooths into a track.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from creator_tools.analysis.opencv import import_cv2, load_cascade
+
+#: Motion-based subject search (on the half-size grey frame, between subject samples):
+#: a pixel moves when its compensated difference exceeds this many noise sigmas ...
+MOTION_NOISE_SIGMAS = 3.0
+#: ... plus this many pixels of misalignment times the local gradient (what a sub-pixel error
+#: in the global-motion estimate leaves along every edge of a shaking, textured picture).
+MOTION_SLACK_PX = 1.0
+#: A moving blob must cover at least this fraction of the frame to count as a subject.
+MOTION_MIN_AREA = 0.002
+#: When more than this fraction of the frame changes, the picture as a whole changed (a cut,
+#: a flash, a failed alignment): no subject from motion.
+MOTION_MAX_AREA = 0.6
+#: Blobs this close (0..1 of the frame) are taken as parts of one subject.
+GROUP_RADIUS = 0.1
+#: Blobs near where the subject was in the last PERSIST_SECONDS (within about PERSIST_RADIUS,
+#: 0..1 of the frame) are preferred: the track stays on one subject rather than hopping
+#: between blobs.
+PERSIST_RADIUS = 0.12
+PERSIST_SECONDS = 1.5
+#: A face seen marks where the subject is for longer (the detector misses turned heads).
+FACE_PERSIST_SECONDS = 3.0
+
+#: OpenCV's Haar frontal-face cascade.
+FACE_CASCADE = "haarcascade_frontalface_alt2.xml"
+
+
+@dataclass(slots=True)
+class SubjectSample:
+    """Where the subject is at time ``t``: centre and size in 0..1 of the display frame."""
+
+    t: float
+    x: float
+    y: float
+    w: float
+    h: float
+    source: str  # "face", "motion" or "saliency"
+    #: Confidence: a face's grows with its size; a motion sample's is the share of the moving
+    #: picture (by mass) that belongs to the picked subject; saliency's is fixed and low.
+    weight: float
+
+
+class SubjectLocator:
+    """Locates the subject in sampled frames, keeping what it needs between them.
+
+    Call :meth:`camera_step` once per decoded frame (the camera's motion since the previous
+    one) and :meth:`locate` at each subject sample. A face (OpenCV's Haar frontal-face
+    detector, when ``faces`` and asked for) wins; after a hit it is looked for again at the
+    next sample, to confirm. Otherwise the subject is what moves against the camera's own
+    motion since the previous sample (the biggest, most persistent blob), or, when nothing
+    moves, the centre of spectral-residual saliency.
+    """
+
+    def __init__(self, *, faces: bool = True) -> None:
+        self._cv2 = import_cv2()
+        self._faces = load_cascade(FACE_CASCADE) if faces else None
+        self._face_recheck = False
+        # The grey frame at the last subject sample, its windowed copy and time, and the
+        # camera's motion since (pixels; False once a frame-to-frame estimate failed).
+        self._ref: tuple[np.ndarray, np.ndarray, float] | None = None
+        self._pan = np.zeros(2)
+        self._pan_ok = True
+        self._recent: list[tuple[float, float, float, float]] = []  # (until, x, y, radius)
+        self._saliency: np.ndarray | None = None
+        self.faces_checked = 0
+
+    @property
+    def detects_faces(self) -> bool:
+        """Whether the face cascade loaded (face detection was asked for and is available)."""
+        return self._faces is not None
+
+    def camera_step(self, shift: tuple[float, float] | None) -> None:
+        """The camera's motion from the previous decoded frame (pixels, from phase
+        correlation), or None when it could not be measured."""
+        if shift is None:
+            self._pan_ok = False
+        else:
+            self._pan += shift
+
+    def locate(self, t: float, rgb: np.ndarray, gray: np.ndarray, win: np.ndarray, *,
+               faces: bool) -> SubjectSample:
+        """Where the subject is at time ``t``, given the frame ``rgb``, its half-size grey
+        ``gray`` (float32) and that windowed for phase correlation ``win``; ``faces`` runs the
+        face detector at this sample (it also runs to confirm a face seen at the last one)."""
+        moving = self._motion_subject(t, gray, win)
+        if self._faces is not None and (faces or self._face_recheck):
+            # A face just seen is looked for again at the next sample: two sightings close
+            # together confirm it (a one-off detection is taken for noise downstream).
+            face = self._find_face(t, rgb)
+            self._face_recheck = face is not None and not self._face_recheck
+            if face is not None:
+                if moving is not None:
+                    self._recent.pop()
+                # Motion near the face is preferred once the detector loses it.
+                self._recent.append((t + FACE_PERSIST_SECONDS, face.x, face.y,
+                                     max(PERSIST_RADIUS, face.w, face.h)))
+                return face
+        if moving is not None:
+            return moving
+        cx, cy = self._salient_point(gray)
+        return SubjectSample(t, cx, cy, 0.0, 0.0, "saliency", 0.1)
+
+    def _find_face(self, t: float, rgb: np.ndarray) -> SubjectSample | None:
+        """The largest frontal face (OpenCV's Haar cascade), or None."""
+        cv2 = self._cv2
+        h, w = rgb.shape[:2]
+        self.faces_checked += 1
+        g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        found = self._faces.detectMultiScale(g, scaleFactor=1.1, minNeighbors=4,  # type: ignore[union-attr]
+                                             minSize=(max(20, h // 9),) * 2)
+        if not len(found):
+            return None
+        # The largest face is the subject; its weight grows with its relative area.
+        fx, fy, fw, fh = max(found, key=lambda f: f[2] * f[3])
+        return SubjectSample(t, (fx + fw / 2) / w, (fy + fh / 2) / h, fw / w, fh / h, "face",
+                             float(min(1.0, 10 * fw * fh / (w * h)) + 0.5))
+
+    def _motion_subject(self, t: float, gray: np.ndarray, win: np.ndarray,
+                        ) -> SubjectSample | None:
+        """The moving subject between the previous subject sample and this one, or None.
+
+        The two grey frames are aligned by the camera's global motion (phase correlation),
+        matched in brightness (flicker, auto exposure) and differenced; what still differs
+        by more than noise and misalignment can explain is cleaned up morphologically and
+        split into blobs; :func:`pick_blob` picks the subject among them.
+        """
+        ref, self._ref = self._ref, (gray, win, t)
+        pan, pan_ok = self._pan.copy(), self._pan_ok
+        self._pan[:] = 0.0
+        self._pan_ok = True
+        self._recent = [r for r in self._recent if r[0] >= t]
+        if ref is None or ref[0] is gray or ref[0].shape != gray.shape:
+            return None
+        ref_gray, ref_win, ref_t = ref
+        if pan_ok and max(abs(pan[0]), abs(pan[1])) <= 0.5 * MOTION_SLACK_PX:
+            dx = dy = 0.0  # a still camera, as far as the frame-to-frame estimates tell
+        else:
+            (dx, dy), response = self._cv2.phaseCorrelate(ref_win, win)
+            if response < 0.1 and pan_ok:
+                # No clear direct match (a fast pan moves most of the picture out of view):
+                # the sum of the frame-to-frame estimates is the next best guess.
+                dx, dy = pan
+        blobs = motion_blobs(ref_gray, gray, (dx, dy))
+        if not blobs:
+            return None
+        pick = pick_blob(blobs, self._recent)
+        mid = 0.5 * (ref_t + t)  # the motion measured is centred between the two frames
+        self._recent.append((t + PERSIST_SECONDS, pick.x, pick.y, PERSIST_RADIUS))
+        # The weight is the subject's share of all that moves: about 1 for one moving thing,
+        # under a half when motion is everywhere (a zoom, a crowd, a pattern).
+        share = pick.mass / max(sum(b.mass for b in blobs), 1e-12)
+        return SubjectSample(mid, pick.x, pick.y, pick.w, pick.h, "motion",
+                             float(min(1.0, share)))
+
+    def _salient_point(self, gray: np.ndarray) -> tuple[float, float]:
+        """Centre of the spectral-residual saliency map, averaged over recent samples so that
+        sensor noise does not make it wander."""
+        sal = _saliency_map(gray)
+        if self._saliency is not None and self._saliency.shape == sal.shape:
+            sal = 0.5 * sal + 0.5 * self._saliency
+        self._saliency = sal
+        return _map_centroid(sal)
+
+
+@dataclass(slots=True)
+class MotionBlob:
+    """A connected region that moves against the camera (0..1 of the frame; ``mass`` is the
+    summed squared change in it, ``area`` the fraction of the frame it covers)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    area: float
+    mass: float
+
+
+def motion_blobs(ref: np.ndarray, cur: np.ndarray, shift: tuple[float, float] = (0.0, 0.0),
+                 ) -> list[MotionBlob]:
+    """Regions of grey frame ``cur`` that moved since grey frame ``ref`` (float32, same size),
+    after undoing the camera's global translation ``shift`` (pixels, ``cur`` relative to
+    ``ref``). Empty when nothing moves, or when most of the picture changed.
+
+    A pixel moves when its difference, after matching the two frames' brightness (a linear
+    fit: flicker, auto exposure), exceeds :data:`MOTION_NOISE_SIGMAS` times the noise (from
+    the median difference) plus :data:`MOTION_SLACK_PX` times the local gradient: an error
+    of a fraction of a pixel in the alignment leaves a difference along every edge that is
+    proportional to the edge's contrast, while a moving object shifts by more than that.
+    """
+    cv2 = import_cv2()
+    h, w = cur.shape
+    a = cv2.GaussianBlur(cur, (5, 5), 1.0)
+    r = cv2.GaussianBlur(ref, (5, 5), 1.0)
+    b, inner = _aligned(cv2, r, a, (0.0, 0.0))
+    # Shifts within the slack need no undoing (and cost a warp and a second fit).
+    if max(abs(shift[0]), abs(shift[1])) > 0.5 * MOTION_SLACK_PX:
+        moved, moved_inner = _aligned(cv2, r, a, shift)
+        if _camera_moved(cv2, a, b, moved, moved_inner):
+            b, inner = moved, moved_inner
+    a, b = a[inner], b[inner]
+    d = cv2.absdiff(a, b)
+    noise = max(0.5, 1.4826 * float(np.median(d[::2, ::2])))
+    limit = cv2.max(_grad_l1(cv2, a), _grad_l1(cv2, b))
+    limit *= MOTION_SLACK_PX
+    limit += MOTION_NOISE_SIGMAS * noise
+    moving = cv2.compare(d, limit, cv2.CMP_GT)  # 255 where moving
+    moving = cv2.morphologyEx(moving, cv2.MORPH_OPEN, _KERNEL3)
+    hi, wi = moving.shape
+    n_inner = hi * wi
+    count = cv2.countNonZero(moving)
+    if count < MOTION_MIN_AREA * n_inner or count > MOTION_MAX_AREA * n_inner:
+        return []
+    # Parts of one object (the leading and trailing edges of a plain one) join up.
+    grouped = cv2.dilate(moving, _KERNEL7)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    # Each moving pixel counts by the square of how much it changed: a high-contrast subject
+    # (a dark cup against a pale wall) outweighs the low-contrast arm or shadow that moves
+    # with it.
+    lab = labels.ravel()
+    on = moving.ravel() > 0
+    weight = np.square(d.ravel()) * on
+    ys, xs = _pixel_coords(hi, wi)
+    mass = np.bincount(lab, weights=weight, minlength=n)
+    mx = np.bincount(lab, weights=weight * xs, minlength=n)
+    my = np.bincount(lab, weights=weight * ys, minlength=n)
+    area = np.bincount(lab, weights=on, minlength=n)
+    x0, y0 = inner[1].start, inner[0].start
+    out = []
+    for i in range(1, n):
+        if area[i] < MOTION_MIN_AREA * n_inner or mass[i] <= 0:
+            continue
+        bw, bh = (int(v) for v in stats[i, 2:4])
+        out.append(MotionBlob((x0 + mx[i] / mass[i] + 0.5) / w, (y0 + my[i] / mass[i] + 0.5) / h,
+                              bw / w, bh / h, float(area[i]) / n_inner, float(mass[i])))
+    return out
+
+
+_KERNEL3 = np.ones((3, 3), np.uint8)
+_KERNEL7 = np.ones((7, 7), np.uint8)
+_COORDS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _pixel_coords(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each pixel of an ``h`` x ``w`` image, flattened (cached)."""
+    got = _COORDS.get((h, w))
+    if got is None:
+        ys, xs = np.divmod(np.arange(h * w, dtype=np.float64), w)
+        got = _COORDS[(h, w)] = (ys, xs)
+        if len(_COORDS) > 16:
+            _COORDS.pop(next(iter(_COORDS)))
+    return got
+
+
+def pick_blob(blobs: list[MotionBlob],
+              recent: list[tuple[float, float, float, float]] = ()) -> MotionBlob:
+    """The subject among moving blobs: the one with the most motion in and around it (parts
+    of one body, split by the threshold, count together), boosted up to 3x near where the
+    subject was a moment ago (``recent``: ``(until, x, y, radius)``) so that the track stays
+    on one subject rather than hopping to whichever blob is biggest this instant.
+
+    Returns the mass-weighted centre and extent of the winner's neighbourhood.
+    """
+    xy = np.array([(b.x, b.y) for b in blobs])
+    mass = np.array([b.mass for b in blobs])
+    d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
+    kin = np.exp(-d2 / (2 * GROUP_RADIUS**2)) * mass[None, :]
+    support = kin.sum(axis=1)
+    near = np.zeros(len(blobs))
+    for _, x, y, r in recent:
+        near = np.maximum(near, np.exp(-((xy[:, 0] - x) ** 2 + (xy[:, 1] - y) ** 2) / (2 * r**2)))
+    i = int(np.argmax(support * (1.0 + 2.0 * near)))
+    wts = kin[i] / support[i]
+    x, y = (float(v) for v in wts @ xy)
+    main = [b for b, k in zip(blobs, wts, strict=True) if k > 0.1]
+    x0 = min(b.x - b.w / 2 for b in main)
+    x1 = max(b.x + b.w / 2 for b in main)
+    y0 = min(b.y - b.h / 2 for b in main)
+    y1 = max(b.y + b.h / 2 for b in main)
+    return MotionBlob(x, y, x1 - x0, y1 - y0, sum(b.area for b in main), float(support[i]))
+
+
+def _aligned(cv2: object, ref: np.ndarray, cur: np.ndarray, shift: tuple[float, float],
+             ) -> tuple[np.ndarray, tuple[slice, slice]]:
+    """``ref`` moved by ``shift`` (pixels) onto ``cur`` and matched to its brightness
+    (``cur ~ gain * ref + offset``, a robust line fit), and the region both frames cover."""
+    h, w = cur.shape
+    dx, dy = shift
+    if dx or dy:
+        ref = cv2.warpAffine(ref, np.float32([[1, 0, dx], [0, 1, dy]]), (w, h),  # type: ignore[attr-defined]
+                             flags=cv2.INTER_LINEAR,  # type: ignore[attr-defined]
+                             borderMode=cv2.BORDER_REPLICATE)  # type: ignore[attr-defined]
+    bx, by = min(w // 4, int(np.ceil(abs(dx))) + 2), min(h // 4, int(np.ceil(abs(dy))) + 2)
+    inner = (slice(by, h - by), slice(bx, w - bx))
+    ci, ri = cur[inner][::3, ::2].ravel(), ref[inner][::3, ::2].ravel()
+    gain, offset = _fit_line(ri, ci)
+    # Again without the worst-matching fifth (the moving subject would bias the fit).
+    err = np.abs(ci - (gain * ri + offset))
+    keep = err <= np.partition(err, int(0.8 * (err.size - 1)))[int(0.8 * (err.size - 1))]
+    gain, offset = _fit_line(ri[keep], ci[keep])
+    return ref * gain + offset, inner
+
+
+def _fit_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares ``y ~ gain * x + offset``, the gain kept within a plausible exposure
+    change (1.5x either way)."""
+    xm, ym = float(x.mean()), float(y.mean())
+    xc = x - xm
+    var = float(np.dot(xc, xc))
+    gain = float(np.dot(xc, y - ym) / var) if var > 1e-3 * x.size else 1.0
+    gain = min(1.5, max(0.67, gain))
+    return gain, ym - gain * xm
+
+
+def _camera_moved(cv2: object, cur: np.ndarray, still: np.ndarray, moved: np.ndarray,
+                  inner: tuple[slice, slice], grid: int = 6) -> bool:
+    """Whether undoing the global shift (``moved``) explains the change over much of the
+    picture better than a still camera (``still``). Phase correlation locks onto whatever
+    has texture: over a plain wall that is the subject itself, and "compensating" for it
+    would erase the very motion we look for. A real camera move improves the match over
+    much of a textured picture; a subject's move only where the subject is. (Over a plain
+    background a camera move needs no undoing: nothing there shows it.)"""
+    c = cur[inner]
+    area = cv2.INTER_AREA  # type: ignore[attr-defined]
+    e0 = cv2.resize(cv2.absdiff(c, still[inner]), (grid, grid), interpolation=area)  # type: ignore[attr-defined]
+    e1 = cv2.resize(cv2.absdiff(c, moved[inner]), (grid, grid), interpolation=area)  # type: ignore[attr-defined]
+    better = int((e1 < 0.8 * e0 - 1.0).sum())
+    worse = int((e0 < 0.8 * e1 - 1.0).sum())
+    # Undoing a subject's move instead makes the still parts around it (a table, the arm that
+    # holds the thing) match worse: a few such tiles veto the shift.
+    return better >= 0.4 * grid * grid and worse <= 0.1 * grid * grid
+
+
+def _grad_l1(cv2: object, img: np.ndarray) -> np.ndarray:
+    """|d/dx| + |d/dy| in grey levels per pixel (Sobel, scaled)."""
+    gx = cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)  # type: ignore[attr-defined]
+    gy = cv2.Sobel(img, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)  # type: ignore[attr-defined]
+    return np.abs(gx) + np.abs(gy)
+
+
+def _saliency_map(gray: np.ndarray) -> np.ndarray:
+    """Spectral-residual saliency (Hou & Zhang 2007) of a grey frame, on a 64x36 grid,
+    scaled to a maximum of 1."""
+    cv2 = import_cv2()
+    small = cv2.resize(gray, (64, 36), interpolation=cv2.INTER_AREA)
+    f = np.fft.fft2(small)
+    amp = np.abs(f) + 1e-6
+    log_amp = np.log(amp)
+    residual = log_amp - cv2.blur(log_amp, (3, 3))
+    # exp(residual + i * phase) without computing the phase: f / |f| carries it.
+    sal = np.abs(np.fft.ifft2(f * (np.exp(residual) / amp))) ** 2
+    sal = cv2.GaussianBlur(sal, (0, 0), 2.5)
+    return sal / max(float(sal.max()), 1e-12)
+
+
+def _map_centroid(sal: np.ndarray) -> tuple[float, float]:
+    """Centre (0..1) of the strongest quarter of a saliency map."""
+    flat = sal.ravel()
+    k = int(0.75 * (flat.size - 1))
+    m = np.maximum(flat - np.partition(flat, k)[k], 0.0)
+    total = float(m.sum())
+    if total <= 0:
+        return 0.5, 0.5
+    h, w = sal.shape
+    ys, xs = _pixel_coords(h, w)
+    return float(m @ xs) / total / w, float(m @ ys) / total / h
+
