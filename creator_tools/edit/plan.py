@@ -3,7 +3,9 @@
 Documented as a file format in ``docs/plan-format.md``. Times are integers in a rational
 ``timebase`` (seconds per tick; for a video source, one tick per frame of its constant-rate
 timeline), so cut points are exact frames and survive JSON unchanged. Loading validates every
-field and names the first bad one (:class:`PlanError`).
+field and names the first bad one (:class:`PlanError`): each field's type and default are
+those of its dataclass, and its bounds, choices and whether it names a file are in the field's
+metadata (see :func:`_f`).
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dataclass
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 from creator_tools.errors import DataFileError
+from creator_tools.settings.schema import CAPTION_STYLES
 
 PLAN_VERSION = 1
-ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "4:5": (1080, 1350), "16:9": (1920, 1080)}
 REFRAME_MODES = ("crop", "fill", "letterbox", "none")
 #: ``timebase`` and ``output.fps``: ``"N"``, ``"N/D"`` or ``"N.F"``, plain ASCII digits (no
 #: exponent, so a hostile plan cannot make :class:`~fractions.Fraction` build a huge number).
@@ -32,11 +37,25 @@ class PlanError(DataFileError):
     """A plan file is not valid; the message names the field."""
 
 
+def _f(default: Any = MISSING, *, low: float | None = None, high: float | None = None,
+       choices: tuple[str, ...] | None = None, path: bool = False,
+       required: bool = False) -> Any:
+    """A dataclass field and how a plan file's value for it is checked when loading.
+
+    ``low``/``high``: inclusive bounds; ``choices``: the allowed values; ``path``: a file name
+    (no NUL); ``required``: must be in the file even though the dataclass has a default.
+    Without ``default`` the field is required.
+    """
+    meta = {k: v for k, v in (("low", low), ("high", high), ("choices", choices)) if v is not None}
+    meta.update({k: True for k, v in (("path", path), ("required", required)) if v})
+    return field(default=default, metadata=meta)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """Keep source ticks ``[start, end)`` of source ``source``."""
 
-    start: int
+    start: int = _f(low=0)
     end: int
     source: str = "main"
 
@@ -46,8 +65,8 @@ class Source:
     """A media file the plan reads. ``duration`` in ticks; ``has_audio``/``has_video`` as probed."""
 
     id: str
-    path: str
-    duration: int
+    path: str = _f(path=True)
+    duration: int = _f(low=1, high=MAX_TICKS)
     has_video: bool
     has_audio: bool
     hdr: bool = False
@@ -57,16 +76,17 @@ class Source:
 class OutputSpec:
     """The file to produce."""
 
-    width: int = 1080
-    height: int = 1920
+    width: int = _f(1080, low=16, high=8192)
+    height: int = _f(1920, low=16, high=8192)
     fps: str = "30"
     platform: str = "tiktok"
-    max_duration: float = 600.0
-    video_codec: str = "libx264"
-    preset: str = "veryfast"
-    crf: int = 20
-    audio_codec: str = "aac"
-    audio_rate: int = 48000
+    max_duration: float = _f(600.0, low=1)
+    video_codec: str = _f("libx264", choices=("libx264",))
+    preset: str = _f("veryfast", choices=("ultrafast", "superfast", "veryfast", "faster", "fast",
+                                          "medium", "slow", "slower", "veryslow"))
+    crf: int = _f(20, low=0, high=51)
+    audio_codec: str = _f("aac", choices=("aac",))
+    audio_rate: int = _f(48000, low=8000, high=192000)
     audio_bitrate: str = "160k"
 
 
@@ -74,9 +94,9 @@ class OutputSpec:
 class Keyframe:
     """Crop centre at source tick ``t``: ``x``, ``y`` in 0..1 of the displayed source frame."""
 
-    t: int
-    x: float
-    y: float
+    t: int = _f(low=0, high=MAX_TICKS)
+    x: float = _f(low=0.0, high=1.0)
+    y: float = _f(low=0.0, high=1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +109,9 @@ class Reframe:
     ``zoom`` >= 1 tightens the crop.
     """
 
-    mode: str = "crop"
+    mode: str = _f("crop", choices=REFRAME_MODES)
     keyframes: list[Keyframe] = field(default_factory=list)
-    zoom: float = 1.0
+    zoom: float = _f(1.0, low=1.0, high=4.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +123,11 @@ class Enhance:
     (high-pass, noise reduction, gentle compression); ``tonemap`` HDR to SDR.
     """
 
-    exposure: float = 0.0
-    gamma: float = 1.0
-    red_gain: float = 1.0
-    blue_gain: float = 1.0
-    denoise: float = 0.0
+    exposure: float = _f(0.0, low=-2.0, high=2.0)
+    gamma: float = _f(1.0, low=0.3, high=3.0)
+    red_gain: float = _f(1.0, low=0.5, high=2.0)
+    blue_gain: float = _f(1.0, low=0.5, high=2.0)
+    denoise: float = _f(0.0, low=0.0, high=1.0)
     stabilize: bool = False
     voice_cleanup: bool = False
     tonemap: bool = False
@@ -118,34 +138,34 @@ class Look:
     """A ``.cube`` 3D LUT applied after the corrections, mixed with the original at ``strength``."""
 
     name: str | None = None
-    lut: str | None = None
-    strength: float = 1.0
+    lut: str | None = _f(None, path=True)
+    strength: float = _f(1.0, low=0.0, high=1.0)
 
 
 @dataclass(frozen=True, slots=True)
 class Music:
     """A music bed under the edit (seconds, dB)."""
 
-    file: str
-    offset: float = 0.0
-    gain_db: float = -16.0
-    fade_in: float = 0.5
-    fade_out: float = 1.5
+    file: str = _f(path=True)
+    offset: float = _f(0.0, low=0.0)
+    gain_db: float = _f(-16.0, low=-60, high=12)
+    fade_in: float = _f(0.5, low=0.0, high=30)
+    fade_out: float = _f(1.5, low=0.0, high=30)
     duck: bool = True
-    duck_db: float = 12.0
+    duck_db: float = _f(12.0, low=0.0, high=40)
     id: str | None = None
     #: Tempo of the bed; its beats fall at ``offset``-shifted multiples of 60/bpm from the
     #: file's start (bundled tracks start on a downbeat). Used to snap cuts to the beat.
-    bpm: float | None = None
+    bpm: float | None = _f(None, low=20, high=300)
 
 
 @dataclass(frozen=True, slots=True)
 class AudioPlan:
     """Loudness target (LUFS, dBTP), the measured source loudness, and an optional music bed."""
 
-    target_lufs: float = -14.0
-    true_peak_db: float = -1.0
-    measured_lufs: float | None = None
+    target_lufs: float = _f(-14.0, low=-40, high=-5)
+    true_peak_db: float = _f(-1.0, low=-9, high=0)
+    measured_lufs: float | None = _f(None, low=-120, high=20)
     music: Music | None = None
 
 
@@ -153,8 +173,8 @@ class AudioPlan:
 class CaptionWord:
     """A spoken word at source ticks ``[start, end)``; ``text`` carries its punctuation."""
 
-    start: int
-    end: int
+    start: int = _f(low=0, high=MAX_TICKS)
+    end: int = _f(low=0, high=MAX_TICKS)
     text: str
 
 
@@ -163,13 +183,13 @@ class Captions:
     """The post caption (``text`` and ``hashtags``) and the words of the transcript.
 
     With ``burn`` the words are drawn on the picture in ``style`` (see
-    :data:`creator_tools.captions.CAPTION_STYLES`), timed through the cuts.
+    :data:`creator_tools.settings.CAPTION_STYLES`), timed through the cuts.
     """
 
     text: str = ""
     hashtags: list[str] = field(default_factory=list)
     burn: bool = False
-    style: str = "bold"
+    style: str = _f("bold", choices=CAPTION_STYLES)
     words: list[CaptionWord] = field(default_factory=list)
 
 
@@ -187,7 +207,7 @@ class EditPlan:
     audio: AudioPlan = field(default_factory=AudioPlan)
     captions: Captions = field(default_factory=Captions)
     notes: list[str] = field(default_factory=list)
-    version: int = PLAN_VERSION
+    version: int = _f(PLAN_VERSION, required=True)  # a file must say which version it is
 
     # -- time -------------------------------------------------------------------------------
     def seconds(self, ticks: int) -> float:
@@ -302,8 +322,26 @@ def load_plan(path: str | Path) -> EditPlan:
     return plan
 
 
+@cache
+def _spec(cls: type) -> dict[str, tuple[Field[Any], Any]]:
+    """Each field of dataclass ``cls`` with its resolved type."""
+    hints = get_type_hints(cls)
+    return {f.name: (f, hints[f.name]) for f in fields(cls)}
+
+
+def _kind(hint: Any) -> Any:
+    """The type a value must have: ``X`` for ``X | None``; ``list`` for ``list[X]``."""
+    if get_origin(hint) in (Union, UnionType):
+        (hint,) = (a for a in get_args(hint) if a is not NoneType)
+    return get_origin(hint) or hint
+
+
 class _Loader:
-    """Field-by-field validation with messages that name the field."""
+    """Field-by-field validation with messages that name the field.
+
+    A dataclass is loaded field by field in its declared order (:meth:`value`); the parts with
+    checks across fields or list items have a method of their own, listed in ``_PARTS``.
+    """
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = path
@@ -316,23 +354,22 @@ class _Loader:
             raise self.fail(where, "must be an object")
         return v
 
-    def get(self, d: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
-            default: Any = ..., *, low: float | None = None, high: float | None = None) -> Any:
+    def get(self, d: dict[str, Any], key: str, where: str, kind: type, default: Any = ..., *,
+            low: float | None = None, high: float | None = None) -> Any:
         if key not in d or (d[key] is None and default is not ...):
             if default is ...:
                 raise self.fail(f"{where}.{key}", "is required")
             return default
         v = d[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(v, bool) and bool not in kinds:
-            raise self.fail(f"{where}.{key}", f"must be {kinds[0].__name__}, not a boolean")
-        if float in kinds and isinstance(v, int) and not isinstance(v, bool):
+        if isinstance(v, bool) and kind is not bool:
+            raise self.fail(f"{where}.{key}", f"must be {kind.__name__}, not a boolean")
+        if kind is float and isinstance(v, int):
             try:
                 v = float(v)
             except OverflowError:
                 raise self.fail(f"{where}.{key}", "must be a finite number") from None
-        if not isinstance(v, kinds):
-            raise self.fail(f"{where}.{key}", f"must be {kinds[0].__name__}")
+        if not isinstance(v, kind):
+            raise self.fail(f"{where}.{key}", f"must be {kind.__name__}")
         if isinstance(v, float) and not math.isfinite(v):
             raise self.fail(f"{where}.{key}", "must be a finite number")
         if low is not None and v < low:
@@ -341,28 +378,58 @@ class _Loader:
             raise self.fail(f"{where}.{key}", f"must be <= {high}")
         return v
 
-    def path_value(self, d: dict[str, Any], key: str, where: str, default: Any = ...) -> Any:
-        """A file name: a string without NUL (no file can be named so)."""
-        v = self.get(d, key, where, str, default)
-        if isinstance(v, str) and "\0" in v:
+    def value(self, d: dict[str, Any], cls: type, key: str, where: str) -> Any:
+        """Field ``key`` of dataclass ``cls`` from object ``d`` (at ``where``), checked as declared.
+
+        A missing or null value is the field's default; a nested dataclass is loaded from an
+        object (missing: all its defaults).
+        """
+        f, hint = _spec(cls)[key]
+        kind = _kind(hint)
+        nested = is_dataclass(kind)
+        meta = f.metadata
+        if meta.get("required") or (f.default is MISSING and f.default_factory is MISSING):
+            default = ...
+        elif f.default is not MISSING:
+            default = f.default
+        else:
+            default = {} if nested else f.default_factory()
+        v = self.get(d, key, where, dict if nested else kind, default,
+                     low=meta.get("low"), high=meta.get("high"))
+        if meta.get("path") and isinstance(v, str) and "\0" in v:  # no file can be named so
             raise self.fail(f"{where}.{key}", "must not contain a NUL character")
+        if (options := meta.get("choices")) is not None and v not in options:
+            raise self.fail(f"{where}.{key}", f"must be one of {', '.join(options)}")
+        if nested and v is not None:
+            return self.load(kind, v, key if where == "plan" else f"{where}.{key}")
         return v
 
-    def unknown(self, d: dict[str, Any], allowed: set[str], where: str) -> None:
-        extra = sorted(set(d) - allowed)
+    def fields_of(self, cls: type, v: Any, where: str) -> dict[str, Any]:
+        """``v`` as an object holding only fields of ``cls``."""
+        d = self.obj(v, where)
+        extra = sorted(set(d) - set(_spec(cls)))
         if extra:
             name = extra[0] if extra[0].isprintable() else repr(extra[0])  # one line
             raise self.fail(f"{where}.{name}", "unknown field")
+        return d
+
+    def build(self, cls: type, d: dict[str, Any], where: str, **done: Any) -> Any:
+        """A ``cls`` from its fields in order, taking those in ``done`` as already loaded."""
+        return cls(**{k: done[k] if k in done else self.value(d, cls, k, where)
+                      for k in _spec(cls)})
+
+    def load(self, cls: type, v: Any, where: str) -> Any:
+        d = self.fields_of(cls, v, where)
+        part = self._PARTS.get(cls)
+        return part(self, d, where) if part else self.build(cls, d, where)
 
     def plan(self, data: Any) -> EditPlan:
-        d = self.obj(data, "plan")
-        self.unknown(d, {"version", "timebase", "sources", "segments", "output", "reframe",
-                         "enhance", "look", "audio", "captions", "notes"}, "plan")
-        version = self.get(d, "version", "plan", int)
+        d = self.fields_of(EditPlan, data, "plan")
+        version = self.value(d, EditPlan, "version", "plan")
         if version != PLAN_VERSION:
             raise self.fail("plan.version", f"unsupported version {version} (this build reads "
                             f"{PLAN_VERSION})")
-        tb = self.get(d, "timebase", "plan", str)
+        tb = self.get(d, "timebase", "plan", str)  # a Fraction, written as text
         try:
             if not _RATIONAL.fullmatch(tb):
                 raise ValueError
@@ -371,8 +438,8 @@ class _Loader:
             raise self.fail("plan.timebase", f"not a rational number: {tb!r}") from None
         if timebase <= 0 or timebase > 1:
             raise self.fail("plan.timebase", "must be in (0, 1] seconds per tick")
-        sources = [self.source(s, f"sources[{i}]")
-                   for i, s in enumerate(self.get(d, "sources", "plan", list))]
+        sources = [self.load(Source, s, f"sources[{i}]")
+                   for i, s in enumerate(self.value(d, EditPlan, "sources", "plan"))]
         if not sources:
             raise self.fail("plan.sources", "needs at least one source")
         ids = {s.id for s in sources}
@@ -381,171 +448,83 @@ class _Loader:
         if "main" not in ids:
             raise self.fail("plan.sources", "needs a source with id 'main' (the one rendered)")
         segments = [self.segment(s, f"segments[{i}]", {x.id: x for x in sources})
-                    for i, s in enumerate(self.get(d, "segments", "plan", list))]
+                    for i, s in enumerate(self.value(d, EditPlan, "segments", "plan"))]
         if not segments:
             raise self.fail("plan.segments", "needs at least one segment")
         for i in range(1, len(segments)):
             a, b = segments[i - 1], segments[i]
             if a.source == b.source and b.start < a.end:
                 raise self.fail(f"segments[{i}].start", "overlaps the previous segment")
-        return EditPlan(
-            timebase=timebase,
-            sources=sources,
-            segments=segments,
-            output=self.output(self.get(d, "output", "plan", dict, {}), "output"),
-            reframe=self.reframe(self.get(d, "reframe", "plan", dict, {}), "reframe"),
-            enhance=self.enhance(self.get(d, "enhance", "plan", dict, {}), "enhance"),
-            look=self.look(self.get(d, "look", "plan", dict, {}), "look"),
-            audio=self.audio(self.get(d, "audio", "plan", dict, {}), "audio"),
-            captions=self.captions(self.get(d, "captions", "plan", dict, {}), "captions"),
-            notes=[str(n) for n in self.get(d, "notes", "plan", list, [])],
-            version=version,
-        )
+        plan = self.build(EditPlan, d, "plan", version=version, timebase=timebase,
+                          sources=sources, segments=segments)
+        plan.notes = [str(n) for n in plan.notes]
+        return plan
 
-    def source(self, v: Any, w: str) -> Source:
-        d = self.obj(v, w)
-        self.unknown(d, {"id", "path", "duration", "has_video", "has_audio", "hdr"}, w)
-        path = self.path_value(d, "path", w)
+    def source(self, d: dict[str, Any], w: str) -> Source:
+        path = self.value(d, Source, "path", w)
         if not path:
             raise self.fail(f"{w}.path", "must not be empty")
-        return Source(id=self.get(d, "id", w, str), path=path,
-                      duration=self.get(d, "duration", w, int, low=1, high=MAX_TICKS),
-                      has_video=self.get(d, "has_video", w, bool),
-                      has_audio=self.get(d, "has_audio", w, bool),
-                      hdr=self.get(d, "hdr", w, bool, False))
+        return self.build(Source, d, w, path=path)
 
     def segment(self, v: Any, w: str, sources: dict[str, Source]) -> Segment:
-        d = self.obj(v, w)
-        self.unknown(d, {"start", "end", "source"}, w)
-        sid = self.get(d, "source", w, str, "main")
+        d = self.fields_of(Segment, v, w)
+        sid = self.value(d, Segment, "source", w)
         if sid not in sources:
             raise self.fail(f"{w}.source", f"no source with id {sid!r}")
-        start = self.get(d, "start", w, int, low=0)
-        end = self.get(d, "end", w, int)
-        if end <= start:
+        seg = self.build(Segment, d, w, source=sid)
+        if seg.end <= seg.start:
             raise self.fail(f"{w}.end", "must be greater than start")
-        if end > sources[sid].duration:
+        if seg.end > sources[sid].duration:
             raise self.fail(f"{w}.end", f"beyond the source's end ({sources[sid].duration})")
-        return Segment(start, end, sid)
+        return seg
 
     def output(self, d: dict[str, Any], w: str) -> OutputSpec:
-        self.unknown(d, set(OutputSpec.__dataclass_fields__), w)
-        base = OutputSpec()
-        fps = self.get(d, "fps", w, str, base.fps)
+        fps = self.value(d, OutputSpec, "fps", w)
         try:
             if not _RATIONAL.fullmatch(fps) or not 1 <= Fraction(fps) <= 240:
                 raise ValueError
         except (ValueError, ZeroDivisionError):
             raise self.fail(f"{w}.fps", f"not a frame rate: {fps!r}") from None
-        spec = OutputSpec(
-            width=self.get(d, "width", w, int, base.width, low=16, high=8192),
-            height=self.get(d, "height", w, int, base.height, low=16, high=8192),
-            fps=fps,
-            platform=self.get(d, "platform", w, str, base.platform),
-            max_duration=self.get(d, "max_duration", w, float, base.max_duration, low=1),
-            video_codec=self.choice(d, "video_codec", w, ("libx264",), base.video_codec),
-            preset=self.choice(d, "preset", w, ("ultrafast", "superfast", "veryfast", "faster",
-                                                "fast", "medium", "slow", "slower", "veryslow"),
-                               base.preset),
-            crf=self.get(d, "crf", w, int, base.crf, low=0, high=51),
-            audio_codec=self.choice(d, "audio_codec", w, ("aac",), base.audio_codec),
-            audio_rate=self.get(d, "audio_rate", w, int, base.audio_rate, low=8000, high=192000),
-            audio_bitrate=self.get(d, "audio_bitrate", w, str, base.audio_bitrate),
-        )
+        spec = self.build(OutputSpec, d, w, fps=fps)
         if spec.width % 2 or spec.height % 2:
             raise self.fail(f"{w}.width", "width and height must be even (yuv420p)")
         return spec
 
-    def choice(self, d: dict[str, Any], key: str, w: str, options: tuple[str, ...],
-               default: str) -> str:
-        v = self.get(d, key, w, str, default)
-        if v not in options:
-            raise self.fail(f"{w}.{key}", f"must be one of {', '.join(options)}")
-        return v
-
     def reframe(self, d: dict[str, Any], w: str) -> Reframe:
-        self.unknown(d, {"mode", "keyframes", "zoom"}, w)
         keys = []
         last = -1
-        for i, k in enumerate(self.get(d, "keyframes", w, list, [])):
+        for i, k in enumerate(self.value(d, Reframe, "keyframes", w)):
             kw = f"{w}.keyframes[{i}]"
-            kd = self.obj(k, kw)
-            self.unknown(kd, {"t", "x", "y"}, kw)
-            kf = Keyframe(self.get(kd, "t", kw, int, low=0, high=MAX_TICKS),
-                          self.get(kd, "x", kw, float, low=0.0, high=1.0),
-                          self.get(kd, "y", kw, float, low=0.0, high=1.0))
+            kf = self.load(Keyframe, k, kw)
             if kf.t <= last:
                 raise self.fail(f"{kw}.t", "keyframe times must increase")
             last = kf.t
             keys.append(kf)
-        return Reframe(mode=self.choice(d, "mode", w, REFRAME_MODES, "crop"), keyframes=keys,
-                       zoom=self.get(d, "zoom", w, float, 1.0, low=1.0, high=4.0))
-
-    def enhance(self, d: dict[str, Any], w: str) -> Enhance:
-        self.unknown(d, set(Enhance.__dataclass_fields__), w)
-        return Enhance(
-            exposure=self.get(d, "exposure", w, float, 0.0, low=-2.0, high=2.0),
-            gamma=self.get(d, "gamma", w, float, 1.0, low=0.3, high=3.0),
-            red_gain=self.get(d, "red_gain", w, float, 1.0, low=0.5, high=2.0),
-            blue_gain=self.get(d, "blue_gain", w, float, 1.0, low=0.5, high=2.0),
-            denoise=self.get(d, "denoise", w, float, 0.0, low=0.0, high=1.0),
-            stabilize=self.get(d, "stabilize", w, bool, False),
-            voice_cleanup=self.get(d, "voice_cleanup", w, bool, False),
-            tonemap=self.get(d, "tonemap", w, bool, False),
-        )
-
-    def look(self, d: dict[str, Any], w: str) -> Look:
-        self.unknown(d, {"name", "lut", "strength"}, w)
-        return Look(name=self.get(d, "name", w, str, None), lut=self.path_value(d, "lut", w, None),
-                    strength=self.get(d, "strength", w, float, 1.0, low=0.0, high=1.0))
+        return self.build(Reframe, d, w, keyframes=keys)
 
     def audio(self, d: dict[str, Any], w: str) -> AudioPlan:
-        self.unknown(d, {"target_lufs", "true_peak_db", "measured_lufs", "music"}, w)
-        m = self.get(d, "music", w, dict, None)
-        music = None
-        if m is not None:
-            mw = f"{w}.music"
-            self.unknown(m, set(Music.__dataclass_fields__), mw)
-            music = Music(file=self.path_value(m, "file", mw),
-                          offset=self.get(m, "offset", mw, float, 0.0, low=0.0),
-                          gain_db=self.get(m, "gain_db", mw, float, -16.0, low=-60, high=12),
-                          fade_in=self.get(m, "fade_in", mw, float, 0.5, low=0.0, high=30),
-                          fade_out=self.get(m, "fade_out", mw, float, 1.5, low=0.0, high=30),
-                          duck=self.get(m, "duck", mw, bool, True),
-                          duck_db=self.get(m, "duck_db", mw, float, 12.0, low=0.0, high=40),
-                          id=self.get(m, "id", mw, str, None),
-                          bpm=self.get(m, "bpm", mw, float, None, low=20, high=300))
-        return AudioPlan(
-            target_lufs=self.get(d, "target_lufs", w, float, -14.0, low=-40, high=-5),
-            true_peak_db=self.get(d, "true_peak_db", w, float, -1.0, low=-9, high=0),
-            measured_lufs=self.get(d, "measured_lufs", w, float, None, low=-120, high=20),
-            music=music,
-        )
+        return self.build(AudioPlan, d, w, music=self.value(d, AudioPlan, "music", w))
 
     def captions(self, d: dict[str, Any], w: str) -> Captions:
-        from creator_tools.captions.ass import CAPTION_STYLES
-
-        self.unknown(d, {"text", "hashtags", "burn", "style", "words"}, w)
-        tags = self.get(d, "hashtags", w, list, [])
+        tags = self.value(d, Captions, "hashtags", w)
         for i, t in enumerate(tags):
             if not isinstance(t, str):
                 raise self.fail(f"{w}.hashtags[{i}]", "must be a string")
         words = []
         last = 0
-        for i, item in enumerate(self.get(d, "words", w, list, [])):
+        for i, item in enumerate(self.value(d, Captions, "words", w)):
             ww = f"{w}.words[{i}]"
-            wd = self.obj(item, ww)
-            self.unknown(wd, {"start", "end", "text"}, ww)
-            word = CaptionWord(self.get(wd, "start", ww, int, low=0, high=MAX_TICKS),
-                               self.get(wd, "end", ww, int, low=0, high=MAX_TICKS),
-                               self.get(wd, "text", ww, str))
+            word = self.load(CaptionWord, item, ww)
             if word.end < word.start:
                 raise self.fail(f"{ww}.end", "must not be before start")
             if word.start < last:
                 raise self.fail(f"{ww}.start", "words must be in time order")
             last = word.start
             words.append(word)
-        return Captions(text=self.get(d, "text", w, str, ""), hashtags=list(tags),
-                        burn=self.get(d, "burn", w, bool, False),
-                        style=self.choice(d, "style", w, tuple(CAPTION_STYLES), "bold"),
-                        words=words)
+        return self.build(Captions, d, w, hashtags=list(tags), words=words)
+
+    #: The parts loaded by a method of their own (the rest: :meth:`build`).
+    _PARTS: ClassVar[dict[type, Callable[[_Loader, dict[str, Any], str], Any]]] = {
+        Source: source, OutputSpec: output, Reframe: reframe, AudioPlan: audio,
+        Captions: captions,
+    }
