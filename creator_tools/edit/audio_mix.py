@@ -88,9 +88,15 @@ def mix_pass(plan: EditPlan, info: MediaInfo) -> MixPass | None:
         if label is not None:
             if music.duck:
                 ratio = max(2.0, min(20.0, music.duck_db / 1.5))
+                # Both inputs padded without end, the result trimmed: sidechaincompress ends
+                # at the first EOF it sees and drops the samples it has not paired yet, so
+                # when the decoder threads delivered the last frames decided how much of the
+                # bed's end survived (up to 70 ms; the render was not reproducible).
                 chains.append("[speech]asplit=2[sp][sc]")
-                chains.append(f"[music][sc]sidechaincompress=threshold=0.015:ratio={ratio:.1f}:"
-                              "attack=20:release=400:knee=4[ducked]")
+                chains.append("[music]apad[mp]")
+                chains.append("[sc]apad[scp]")
+                chains.append(f"[mp][scp]sidechaincompress=threshold=0.015:ratio={ratio:.1f}:"
+                              f"attack=20:release=400:knee=4,atrim=end={total:.6f}[ducked]")
                 chains.append("[sp][ducked]amix=inputs=2:duration=first:normalize=0[mixed]")
             else:
                 chains.append("[speech][music]amix=inputs=2:duration=first:normalize=0[mixed]")
