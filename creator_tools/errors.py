@@ -40,6 +40,18 @@ class CreatorError(Exception):
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Picklable whatever the subclass's __init__ takes (batch outcomes cross processes).
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[CreatorError], args: tuple[object, ...],
+             state: dict[str, object]) -> CreatorError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
 
 class UsageError(CreatorError):
     """The request cannot be carried out as asked (bad option value, missing extra)."""
@@ -57,8 +69,26 @@ class InputError(CreatorError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class NotAFileError(InputError):
+    """A folder (or other non-file) was given where a file is needed."""
+
+
 class MediaError(InputError):
     """A media file cannot be opened or lacks what the operation needs."""
+
+
+class NoVideoError(MediaError):
+    """A media file without a picture was given where a video is needed."""
+
+
+class OutputExistsError(CreatorError):
+    """An output exists and may not be replaced (no ``force``): not the input's fault."""
+
+    exit_code = ExitCode.OUTPUT_EXISTS
+
+    def __init__(self, message: str = "output exists (use {force} to overwrite)", *,
+                 path: str | Path | None = None) -> None:
+        super().__init__(message, path=path, options="force")
 
 
 class ProcessingError(CreatorError):

@@ -1,5 +1,6 @@
 """Named process exit codes, shared by the CLI and documented in the README."""
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -15,5 +16,19 @@ class ExitCode(IntEnum):
     BAD_INPUT = 3
     #: Rendering or processing failed on an input that looked valid.
     PROCESSING = 4
+    #: An output exists and would be overwritten: nothing was written (``--force`` replaces it).
+    OUTPUT_EXISTS = 5
     #: Interrupted by SIGINT or SIGTERM.
     INTERRUPTED = 130
+
+
+#: With several inputs, the status of the failure that tells most: a bad input first.
+_PRECEDENCE = (ExitCode.BAD_INPUT, ExitCode.OUTPUT_EXISTS, ExitCode.PROCESSING,
+               ExitCode.USAGE, ExitCode.ERROR)
+
+
+def combined(codes: Iterable[int]) -> ExitCode:
+    """The exit status of a command over several inputs: ``OK`` when none failed, else the
+    first of bad input (3), output exists (5), processing (4), usage (2), bug (1) among them."""
+    seen = {ExitCode(c) for c in codes} - {ExitCode.OK}
+    return next((c for c in _PRECEDENCE if c in seen), ExitCode.OK)

@@ -8,13 +8,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from creator_tools.errors import InputError, ProcessingError
+from creator_tools.errors import InputError, OutputExistsError, ProcessingError
 
 
 def check_output(path: str | Path, *, force: bool = False,
                  inputs: tuple[str | Path, ...] = ()) -> Path:
     """Validate an output path: its folder exists and is writable, it is not an input, and it
-    does not exist unless ``force``. Raises :class:`InputError` (exit 3) otherwise."""
+    does not exist unless ``force``. Raises :class:`OutputExistsError` (exit 5) for an existing
+    output, :class:`InputError` (exit 3) otherwise."""
     out = Path(path)
     if "\0" in str(out):
         raise InputError("unusable output name: it contains a NUL byte",
@@ -30,7 +31,7 @@ def check_output(path: str | Path, *, force: bool = False,
     if out.is_dir():
         raise InputError("output is a directory", path=out)
     if exists and not force:
-        raise InputError("output exists (use --force to overwrite)", path=out)
+        raise OutputExistsError(path=out)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("output folder does not exist", path=folder)
@@ -80,7 +81,8 @@ def atomic_output(path: str | Path, *, force: bool = False,
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise ProcessingError("nothing was written", path=out)
         if out.exists() and not force:
-            raise InputError("output appeared meanwhile (use --force to overwrite)", path=out)
+            raise OutputExistsError("output appeared meanwhile (use {force} to overwrite)",
+                                    path=out)
         os.replace(tmp, out)
     except OSError as exc:
         raise ProcessingError(f"cannot write output: {exc.strerror or exc}", path=out) from None

@@ -192,7 +192,7 @@ def test_cli_json_plot_and_report(tmp_path):
     assert img is not None and img.shape[1] == 1600 and img.shape[0] > 300
     assert float(img.std()) > 10  # something was drawn
     r = run_cli("analyze", str(DEMO), "--plot", str(plot))
-    assert r.returncode == 3 and "exists" in r.stderr
+    assert r.returncode == 5 and "output exists (use --force to overwrite)" in r.stderr
     r = run_cli("analyze", str(DEMO))
     assert r.returncode == 0
     assert "advice" in r.stdout and "DEAD_AIR_START" in r.stdout and "hook" in r.stdout

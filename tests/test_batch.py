@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -117,19 +118,18 @@ def test_rerun_skips_done_clips_and_force_redoes(clips, env, first_run):
 
 def test_changed_options_or_input_mean_redo(clips, env, first_run):
     video = clips / "b.edited.mp4"
-    marker = json.loads(marker_path(video).read_text())
-    done = EditChoices(**marker["choices"])
+    assert not marker_path(video).exists()  # the marker only lives while an edit runs
+    done = EditChoices(look="none", music="none", enhance=False)  # LEAN
     targets = targets_for(clips / "b.mp4")
     assert is_up_to_date(clips / "b.mp4", targets, done)
-    assert not is_up_to_date(clips / "b.mp4", targets, EditChoices(**{**marker["choices"],
-                                                                      "max_pause": 0.9}))
+    assert not is_up_to_date(clips / "b.mp4", targets, replace(done, max_pause=0.9))
     r, rec = batch(str(clips / "b.mp4"), "--max-pause", "0.9", env=env, cwd=clips.parent)
     assert r.returncode == 0 and rec["b.mp4"]["status"] == "ok"
     check_video(video, 2.52)
     r, rec = batch(str(clips / "b.mp4"), "--max-pause", "0.9", env=env, cwd=clips.parent)
     assert rec["b.mp4"]["status"] == "skipped"
     # A newer input, or a replaced output, is stale too.
-    choices = EditChoices(**json.loads(marker_path(video).read_text())["choices"])
+    choices = replace(done, max_pause=0.9)
     assert is_up_to_date(clips / "b.mp4", targets, choices)
     st = (clips / "b.mp4").stat()
     os.utime(clips / "b.mp4", ns=(st.st_atime_ns, video.stat().st_mtime_ns + 10**9))
@@ -154,8 +154,32 @@ def test_outputs_not_made_by_batch_are_kept_without_force(tmp_path, env):
     mine = tmp_path / "c.edited.mp4"
     mine.write_text("my own edit")
     r, rec = batch(str(tmp_path / "c.mp4"), env=env, cwd=tmp_path)
-    assert r.returncode == 3 and "output exists" in rec["c.mp4"]["error"]
+    assert r.returncode == 5, r.stderr  # would overwrite: not a bad input
+    assert "output exists (use --force to overwrite)" in rec["c.mp4"]["error"]
     assert mine.read_text() == "my own edit" and not leftovers(tmp_path)
+
+
+def test_batch_takes_what_creator_edit_made_as_up_to_date(tmp_path, env):
+    """Outputs made by creator edit with the same options are up to date for a batch, and a
+    stale one creator made is redone without --force (the origin is in the plan sidecar)."""
+    for name in ("e1", "e2"):
+        shutil.copy(mediagen.simple_clip(f"batch-{name}", duration=1.5),
+                    tmp_path / f"{name}.mp4")
+    r = run_cli("edit", str(tmp_path / "e1.mp4"), *LEAN, env=env)
+    assert r.returncode == 0, r.stderr
+    r, rec = batch(str(tmp_path), "--jobs", "2", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (rec["e1.mp4"]["status"], rec["e2.mp4"]["status"]) == ("skipped", "ok")
+    assert "1 edited, 1 up to date, 0 failed" in r.stderr
+    r = run_cli("edit", str(tmp_path / "e1.mp4"), *LEAN, "--max-pause", "1.0", "--force",
+                env=env)
+    assert r.returncode == 0, r.stderr
+    r, rec = batch(str(tmp_path), env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (rec["e1.mp4"]["status"], rec["e2.mp4"]["status"]) == ("ok", "skipped")
+    r, rec = batch(str(tmp_path), env=env, cwd=tmp_path)
+    assert {v["status"] for v in rec.values()} == {"skipped"}
+    assert not list(tmp_path.glob(".*.done.json")) and not leftovers(tmp_path)
 
 
 # ---------------------------------------------------------------------------------------

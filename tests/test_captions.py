@@ -410,7 +410,7 @@ def test_cli_writes_srt_beside_the_clip_and_refuses_to_overwrite(cli_clip):
     text = srt.read_text(encoding="utf-8")
     assert text.startswith("1\n00:00:0") and " --> " in text and "hello" in text.lower()
     r = run_cli("captions", str(clip), env=env)
-    assert r.returncode == 3
+    assert r.returncode == 5
     assert_one_clean_error(r.stderr, "exists")
     assert srt.read_text(encoding="utf-8") == text
     assert run_cli("captions", str(clip), "--force", env=env).returncode == 0

@@ -234,7 +234,7 @@ def test_edit_cli_end_to_end(speech_clip, tmp_path):
     assert (tmp_path / "my draft.edited.caption.txt").read_text().strip() == res["caption"]
     assert hashlib.sha256(clip.read_bytes()).hexdigest() == before
     r = run_cli("edit", str(clip))
-    assert r.returncode == 3 and "--force" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 5 and "--force" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("edit", str(clip), "-o", str(clip), "--force")
     assert r.returncode == 3 and "input" in r.stderr
     assert hashlib.sha256(clip.read_bytes()).hexdigest() == before

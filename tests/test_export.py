@@ -241,8 +241,8 @@ def test_cli_writes_beside_the_plan_and_refuses_to_overwrite(plan_file, plan):
     check_cuts(read_back(out, plan), plan)
     before = out.read_bytes()
     r = run_cli("export", str(plan_file), "--to", "otio")
-    assert r.returncode == 3
-    assert_one_clean_error(r.stderr, "output exists")
+    assert r.returncode == 5  # would overwrite (not a bad input)
+    assert_one_clean_error(r.stderr, "output exists (use --force to overwrite)")
     assert out.read_bytes() == before
     r = run_cli("export", str(plan_file), "--to", "OTIO", "--force")
     assert r.returncode == 0, r.stderr

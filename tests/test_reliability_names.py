@@ -95,8 +95,7 @@ def test_hostile_names_in_every_command(tmp_path: Path, env: dict[str, str]) -> 
     _ok(r)
     assert json.loads(r.stdout)["output"] == str(out / f"{NAME}.edited.mp4")
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{NAME}.edited{s}" for s in (".mp4", ".plan.json", ".caption.txt")]
-        + [f".{NAME}.edited.done.json"])
+        [f"{NAME}.edited{s}" for s in (".mp4", ".plan.json", ".caption.txt")])
 
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [clip.name, f"{NAME}.json"]

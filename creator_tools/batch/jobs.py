@@ -1,15 +1,16 @@
 """One clip of a batch: where its outputs go, whether they are still good, and the edit itself.
 
-Resuming: after a clip's edit succeeds, a small marker ``.NAME.edited.done.json`` is written
-beside the video (atomically, like every output). It records the fingerprint of the edit
-choices, the input's size and modification time, and the video's size and modification time.
-A later batch skips the clip while all of that still holds (see :func:`is_up_to_date`); any
-difference (other choices, a changed input, a replaced or missing output) means redo.
+Up to date: the plan sidecar of a rendered edit records its origin (see
+:class:`~creator_tools.edit.plan.Origin`): the fingerprint of the edit choices, the input's size
+and modification time, and the video's. A batch skips a clip while all of that still holds,
+whoever made the edit (``creator edit`` or a batch; see :func:`is_up_to_date`); any difference
+(other choices, a changed input, a replaced or missing output) means redo.
 
-The marker also says "these outputs are the batch's own": a batch redoes a stale output it made
-without ``force``, but never replaces a file it did not make unless asked with ``force``. A
-marker with ``"complete": false`` is written before an edit starts, so an interrupted or failed
-edit's leftovers (a plan sidecar) are still known as ours on the next run.
+Ours: a batch redoes a stale output without ``force`` when creator-tools made it (its plan
+sidecar's origin names this very video), but never replaces a file it did not make unless
+asked with ``force``. A marker ``.NAME.edited.done.json`` is written beside the video before an
+edit starts and removed when it has finished, so an interrupted or failed edit's leftovers are
+still known as ours on the next run.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from creator_tools.errors import CreatorError
+from creator_tools.errors import CreatorError, InputError
 from creator_tools.pipeline.job import EditTargets
 from creator_tools.settings import EditChoices
 
@@ -48,7 +49,11 @@ class BatchItem:
 
 @dataclass
 class BatchOutcome:
-    """What became of one clip (durations in seconds; ``seconds`` is the time it took)."""
+    """What became of one clip (durations in seconds; ``seconds`` is the time it took).
+
+    A failed clip has its one-line ``error``; ``problem`` is the library error behind it (for a
+    front end to word, and to tell the exit status), ``None`` for a bug.
+    """
 
     input: Path
     status: Status
@@ -57,6 +62,14 @@ class BatchOutcome:
     duration_before: float | None = None
     duration_after: float | None = None
     seconds: float = 0.0
+    problem: CreatorError | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """The exit status this clip alone would give (0 unless failed)."""
+        if self.status != "failed":
+            return 0
+        return int(self.problem.exit_code) if self.problem else 1
 
     def to_dict(self) -> dict[str, Any]:
         """The NDJSON record of ``creator batch --json`` (see ``docs/json-output.md``)."""
@@ -92,8 +105,9 @@ def make_items(clips: Sequence[Path], *, outdir: Path | None = None,
         item = BatchItem(clip, folder)
         key = os.path.realpath(item.targets.video)
         if key in seen:
-            clashes.append(BatchOutcome(clip, "failed", error=f"{clip}: its output "
-                                        f"{item.targets.video} is also {seen[key]}'s output"))
+            problem = InputError(f"its output {item.targets.video} is also {seen[key]}'s output",
+                                 path=clip)
+            clashes.append(BatchOutcome(clip, "failed", error=str(problem), problem=problem))
             continue
         seen[key] = clip
         items.append(item)
@@ -111,14 +125,6 @@ def marker_path(video: str | Path) -> Path:
     return video.with_name(f".{stem}.done.json")
 
 
-def _read_marker(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("version") == MARKER_VERSION else None
-
-
 def _write_marker(path: Path, record: dict[str, Any]) -> None:
     from creator_tools.fs import atomic_output
 
@@ -132,29 +138,46 @@ def _stat(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _done_record(clip: Path, targets: EditTargets, choices: EditChoices) -> dict[str, Any] | None:
-    """The marker of ``targets`` when it shows them complete and current, else ``None``."""
-    m = _read_marker(marker_path(targets.video))
-    if m is None or m.get("complete") is not True or m.get("fingerprint") != choices.fingerprint():
-        return None
+def _origin(targets: EditTargets) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The plan sidecar (as JSON) and its origin, when the sidecar names the video beside it
+    as it is now (creator-tools made that file); else ``None``."""
     try:
-        clip_size, clip_mtime = _stat(clip)
-        video_size, video_mtime = _stat(targets.video)
-        sidecars = targets.plan.is_file() and targets.caption.is_file()
-    except OSError:
+        plan = json.loads(targets.plan.read_text(encoding="utf-8"))
+        origin = plan["origin"]
+        current = [origin["output_size"], origin["output_mtime_ns"]] == \
+            list(_stat(targets.video))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    current = (sidecars and video_mtime >= clip_mtime
-               and [m.get("input_size"), m.get("input_mtime_ns")] == [clip_size, clip_mtime]
-               and [m.get("output_size"), m.get("output_mtime_ns")] == [video_size, video_mtime])
-    return m if current else None
+    return (plan, origin) if current else None
+
+
+def _done_record(clip: Path, targets: EditTargets, choices: EditChoices
+                 ) -> dict[str, Any] | None:
+    """The durations of the finished edit in ``targets`` when it is current, else ``None``."""
+    made = _origin(targets)
+    if made is None:
+        return None
+    plan, origin = made
+    try:
+        current = (origin.get("fingerprint") == choices.fingerprint()
+                   and [origin.get("input_size"), origin.get("input_mtime_ns")] == list(_stat(clip))
+                   and targets.caption.is_file())
+        if not current:
+            return None
+        from creator_tools.edit.plan import EditPlan
+
+        p = EditPlan.from_dict(plan)
+    except (OSError, CreatorError):
+        return None
+    return {"duration_before": p.seconds(p.source("main").duration),
+            "duration_after": p.duration}
 
 
 def is_up_to_date(clip: str | Path, targets: EditTargets, choices: EditChoices) -> bool:
     """True when ``targets`` hold a finished edit of ``clip`` as it is now, with ``choices``.
 
-    That is: the video and its sidecars exist, the video is newer than the input, and the
-    marker written when it was made names the same choices, the same input (size and mtime)
-    and this very video (size and mtime).
+    That is: the plan sidecar's origin names this very video (size and mtime), the same
+    choices and the same input (size and mtime), and the caption sidecar exists.
     """
     return _done_record(Path(clip), targets, choices) is not None
 
@@ -188,7 +211,7 @@ def run_one(clip: str | Path, choices: EditChoices, *,
         outcome = _edit(clip, targets, choices, force=force, threads=threads,
                         analyze_progress=analyze_progress, render_progress=render_progress)
     except CreatorError as exc:
-        outcome = BatchOutcome(clip, "failed", error=str(exc))
+        outcome = BatchOutcome(clip, "failed", error=str(exc), problem=exc)
     except Exception as exc:
         outcome = BatchOutcome(clip, "failed",
                                error=f"internal error: {type(exc).__name__}: {exc}")
@@ -207,7 +230,7 @@ def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool
     check_readable_file(clip)
     probe(clip)
     marker = marker_path(targets.video)
-    ours = marker.exists()
+    ours = marker.exists() or _origin(targets) is not None
     if not ours and not force:
         for target in [*targets.all(), targets.srt]:
             if target.exists():
@@ -216,15 +239,10 @@ def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool
         try:
             targets.video.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from creator_tools.errors import InputError
-
             raise InputError(f"cannot create the output folder: {exc.strerror or exc}",
                              path=targets.video.parent) from None
-    input_size, input_mtime = _stat(clip)
-    record = {"complete": False, "fingerprint": choices.fingerprint(),
-              "choices": choices.to_dict(), "input": os.path.abspath(clip),
-              "input_size": input_size, "input_mtime_ns": input_mtime}
-    _write_marker(marker, record)
+    _write_marker(marker, {"complete": False, "fingerprint": choices.fingerprint(),
+                           "choices": choices.to_dict(), "input": os.path.abspath(clip)})
     try:
         r = edit_clip(clip, choices, output=targets.video, force=True, threads=threads,
                       analyze_progress=analyze_progress, render_progress=render_progress)
@@ -234,10 +252,7 @@ def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool
             with contextlib.suppress(OSError):
                 marker.unlink()
         raise
-    video_size, video_mtime = _stat(targets.video)
-    _write_marker(marker, {**record, "complete": True, "output_size": video_size,
-                           "output_mtime_ns": video_mtime, "duration_before": r.duration_before,
-                           "duration_after": r.duration,
-                           "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+    with contextlib.suppress(OSError):  # done: the plan sidecar's origin says the rest
+        marker.unlink()
     return BatchOutcome(clip, "ok", targets.video, duration_before=r.duration_before,
                         duration_after=r.duration)

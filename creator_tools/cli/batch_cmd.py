@@ -12,10 +12,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import State, emit_json, err, error_line, progress_enabled
+from creator_tools.cli.console import (
+    State,
+    emit_json,
+    err,
+    error_line,
+    error_text,
+    progress_enabled,
+)
 from creator_tools.cli.params import with_edit_options
 from creator_tools.errors import InputError, OptionError
-from creator_tools.exit_codes import ExitCode
+from creator_tools.exit_codes import combined
 from creator_tools.settings import EditChoices
 
 if TYPE_CHECKING:
@@ -58,12 +65,13 @@ def batch_command(
         "--json", help="One JSON line per clip on stdout, as it finishes.")] = False,
     *, choices: EditChoices,
 ) -> int:
-    """Edit many clips like ``creator edit``, several at once, and resumably.
+    """Edit many clips like creator edit, several at once, and resumably.
 
     Each clip becomes NAME.edited.mp4 with its plan and caption sidecars. A clip whose outputs
-    were made from the same input with the same options is skipped, so running the command
-    again after an interruption carries on where it stopped; --force redoes everything. A bad
-    clip is reported and the rest go on; the exit status is then 3.
+    were made from the same input with the same options (by creator edit or a batch) is
+    skipped, so running the command again after an interruption carries on where it stopped;
+    --force redoes everything. A bad clip is reported and the rest go on; the exit status is
+    then 3 (5 when the only trouble is outputs that exist and were not made here).
     """
     from creator_tools.batch.collect import collect_clips
     from creator_tools.batch.executors import DaskExecutor, LocalExecutor
@@ -102,6 +110,8 @@ def batch_command(
     start = time.monotonic()
 
     def report(o: BatchOutcome) -> None:
+        if o.problem is not None:  # in this command's words: --force, not force
+            o.error = error_text(o.problem)
         outcomes.append(o)
         if json_out:
             emit_json(o.to_dict())
@@ -127,7 +137,7 @@ def batch_command(
         raise
     if not State.quiet:
         _summary(outcomes, time.monotonic() - start)
-    return ExitCode.BAD_INPUT if any(o.status == "failed" for o in outcomes) else ExitCode.OK
+    return combined(o.exit_code for o in outcomes)
 
 
 def _expand_stdin(paths: list[str]) -> list[str]:

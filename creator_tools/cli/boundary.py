@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import shlex
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
-from creator_tools.cli.console import State, error_line
+from creator_tools.cli.console import State, error_line, error_text
 from creator_tools.cli.params import add_parameters, flags_of
 from creator_tools.errors import CreatorError
 from creator_tools.exit_codes import ExitCode
@@ -30,22 +32,25 @@ def _take_globals(kwargs: dict[str, Any]) -> None:
     State.debug = kwargs.pop("debug") or State.debug
 
 
-def guarded(func: F) -> F:
+#: For an error of this kind, the command a user more likely meant (``{path}``: the input).
+Hints = dict[type[CreatorError], str]
+
+
+def guarded(func: F, hints: Hints | None = None) -> F:
     """Run a command so that errors become one stderr line and a named exit code.
 
     :class:`CreatorError` maps to its ``exit_code``, its message naming the command's flags
     (``--cut must be ...``); Ctrl-C/SIGTERM to 130; any other exception is a bug, reported in
     one line (``--debug`` re-raises it with its traceback). An ``int`` returned by the command
     becomes the process exit status. The command also takes the :data:`GLOBAL_OPTIONS`.
+    An error of a kind in ``hints`` gets the hint after it: ``(to edit every clip in it:
+    creator batch drafts)``.
     """
     flags = flags_of(func)
 
-    def message(exc: CreatorError) -> str:
-        text = exc.worded(lambda name: flags.get(name, name))
-        return f"{exc.path}: {text}" if exc.path else text
-
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        State.flags = flags
         try:
             rv = func(*args, **kwargs)
         except typer.Exit:
@@ -56,7 +61,11 @@ def guarded(func: F) -> F:
         except CreatorError as exc:
             if State.debug:
                 raise
-            error_line(message(exc))
+            hint = next((h for kind, h in (hints or {}).items() if isinstance(exc, kind)), None)
+            text = error_text(exc)
+            if hint is not None:
+                text += f" ({hint.format(path=shlex.quote(exc.path or ''))})"
+            error_line(text)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             raise typer.Exit(ExitCode.OK) from None
@@ -72,6 +81,33 @@ def guarded(func: F) -> F:
     return add_parameters(wrapper, GLOBAL_OPTIONS, _take_globals)
 
 
-def add_command(app: typer.Typer, name: str, func: Callable[..., Any]) -> None:
+class Command(TyperCommand):
+    """A command whose usage line reads the common Unix way: ``creator edit [OPTIONS] CLIP``,
+    ``creator probe [OPTIONS] PATHS...`` (typer writes required arguments as ``{clip}``)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if not isinstance(param, TyperArgument):
+                continue
+            name = param.metavar or (param.name or "").upper()
+            if param.nargs != 1 and "..." not in name:
+                name += "..."
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+def add_command(app: typer.Typer, name: str, func: Callable[..., Any],
+                hints: Hints | None = None) -> None:
     """Register ``func`` as command ``name`` inside the error boundary."""
-    app.command(name)(guarded(func))
+    app.command(name, cls=Command)(guarded(func, hints))
+
+
+def command(app: typer.Typer, name: str) -> Callable[[F], F]:
+    """:func:`add_command` as a decorator."""
+
+    def register(func: F) -> F:
+        add_command(app, name, func)
+        return func
+
+    return register

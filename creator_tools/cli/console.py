@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
+from creator_tools.errors import CreatorError
+
 #: Messages, tables for humans, progress: stderr.
 err = Console(stderr=True, highlight=False)
 #: Human-readable results (tables, reports): stdout.
@@ -15,10 +17,18 @@ out = Console(highlight=False)
 
 
 class State:
-    """Global flags set by the top-level callback."""
+    """Global flags, set by the top-level callback and the running command."""
 
     debug: bool = False
     quiet: bool = False
+    #: The running command's flag for each of its parameters (``exports`` -> ``--export``).
+    flags: dict[str, str] = {}  # noqa: RUF012 (replaced, never mutated)
+
+
+def error_text(exc: CreatorError) -> str:
+    """A library error in the words of the running command: options as its flags."""
+    text = exc.worded(lambda name: State.flags.get(name, name))
+    return f"{exc.path}: {text}" if exc.path else text
 
 
 def progress_enabled() -> bool:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from creator_tools.cli.boundary import guarded
-from creator_tools.cli.console import emit_json, error_line, out
-from creator_tools.exit_codes import ExitCode
+from creator_tools.cli.boundary import command
+from creator_tools.cli.console import emit_json, error_line, error_text, out
+from creator_tools.exit_codes import combined
 
 music_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
                         help="Music beds: bundled tracks and your own.")
@@ -20,8 +20,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(music_app, name="music")
 
 
-@music_app.command("add")
-@guarded
+@command(music_app, "add")
 def add_command(
     paths: Annotated[list[Path], typer.Argument(help="Audio files.", show_default=False,
                                                 readable=False)],
@@ -34,13 +33,13 @@ def add_command(
     from creator_tools.trends.store import TrendIndex
 
     found = []
-    failed = False
+    codes = []
     for p in paths:
         try:
             found.append(analyze_track(p))
         except CreatorError as exc:
-            error_line(str(exc))
-            failed = True
+            error_line(error_text(exc))
+            codes.append(exc.exit_code)
     if found:
         with TrendIndex(index) as idx:
             add_tracks(found, idx)
@@ -51,11 +50,10 @@ def add_command(
             bpm = f"{t.bpm:.1f} BPM" if t.bpm else "no steady beat"
             out.print(f"added {t.id}: {bpm}, {t.energy_level} energy, {t.mood}, "
                       f"{t.duration:.1f} s")
-    return ExitCode.BAD_INPUT if failed else ExitCode.OK
+    return combined(codes)
 
 
-@music_app.command("list")
-@guarded
+@command(music_app, "list")
 def list_command(
     index: IndexOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="NDJSON on stdout.")] = False,

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import emit_json, error_line, out
-from creator_tools.exit_codes import ExitCode
+from creator_tools.cli.console import emit_json, error_line, error_text, out
+from creator_tools.exit_codes import combined
 
 
 def register(app: typer.Typer) -> None:
@@ -31,18 +31,18 @@ def probe_command(
 
     results = probe_many(list(paths))
     good: list[MediaInfo] = []
-    failed = False
+    codes = []
     for result in results:
         if isinstance(result, MediaInfo):
             good.append(result)
             if json_out:
                 emit_json(result.to_dict())
         else:
-            failed = True
-            error_line(str(result))
+            codes.append(result.exit_code)
+            error_line(error_text(result))
     if good and not json_out:
         out.print(_table(good))
-    return ExitCode.BAD_INPUT if failed else ExitCode.OK
+    return combined(codes)
 
 
 def _table(infos: list) -> object:

@@ -193,6 +193,23 @@ class Captions:
     words: list[CaptionWord] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a rendered plan's video came from, so that a later run can tell it is current.
+
+    ``creator edit`` and ``creator batch`` write it into the plan sidecar after the render:
+    ``fingerprint`` of the edit choices, the input's size and modification time (ns) when it
+    was read, and the video's as written. The renderer ignores it.
+    """
+
+    tool: str
+    fingerprint: str
+    input_size: int = _f(low=0)
+    input_mtime_ns: int = _f()
+    output_size: int = _f(low=0)
+    output_mtime_ns: int = _f()
+
+
 @dataclass(slots=True)
 class EditPlan:
     """Everything the renderer needs, and nothing it must guess."""
@@ -208,6 +225,8 @@ class EditPlan:
     captions: Captions = field(default_factory=Captions)
     notes: list[str] = field(default_factory=list)
     version: int = _f(PLAN_VERSION, required=True)  # a file must say which version it is
+    #: Set on the plan sidecar of a rendered edit; ``None`` (and not written) otherwise.
+    origin: Origin | None = None
 
     # -- time -------------------------------------------------------------------------------
     def seconds(self, ticks: int) -> float:
@@ -277,8 +296,8 @@ class EditPlan:
         d = asdict(self)
         d["timebase"] = f"{self.timebase.numerator}/{self.timebase.denominator}"
         order = ["version", "timebase", "sources", "segments", "output", "reframe", "enhance",
-                 "look", "audio", "captions", "notes"]
-        return {k: d[k] for k in order}
+                 "look", "audio", "captions", "notes", "origin"]
+        return {k: d[k] for k in order if k != "origin" or self.origin is not None}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"

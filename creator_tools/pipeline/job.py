@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from creator_tools import __version__
 from creator_tools.analysis.result import Analysis
 from creator_tools.captions.transcript import Transcript
-from creator_tools.edit.plan import EditPlan
+from creator_tools.edit.plan import EditPlan, Origin
 from creator_tools.edit.planner import EditOptions
 from creator_tools.errors import OptionError
 from creator_tools.settings import EditChoices
@@ -77,10 +78,33 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
     a = analyze_cached(clip, settings=AnalysisSettings(), progress=progress)[0]
     transcript = None
     if wants_transcript(c) and a.media.audio is not None:
+        from creator_tools.captions.model import CaptionsUnavailable
         from creator_tools.captions.transcribe import transcribe_cached
 
-        transcript = transcribe_cached(clip, progress=transcribe_progress)[0]
-    return a, make_plan(a, edit_options(a, c, transcript))
+        try:
+            transcript = transcribe_cached(clip, progress=transcribe_progress)[0]
+        except CaptionsUnavailable:
+            if c.captions or c.cut == "fillers":  # asked for: the edit cannot be made
+                raise
+            # on by default: the edit goes on without them, and its notes say why
+    plan = make_plan(a, edit_options(a, c, transcript))
+    if (why := _no_captions(a, c, transcript)) is not None:
+        plan.notes.append(f"no captions: {why}")
+    return a, plan
+
+
+def _no_captions(a: Analysis, c: EditChoices, transcript: Transcript | None) -> str | None:
+    """Why an edit that would burn captions in has none (``None``: it has them, or they are
+    off by choice)."""
+    if c.captions is False:
+        return None
+    if a.media.audio is None:
+        return "the clip has no sound"
+    if transcript is None:
+        return "faster-whisper cannot be imported (reinstall creator-tools)"
+    if not transcript.words:
+        return "no words were heard"
+    return None
 
 
 @dataclass(frozen=True)
@@ -135,12 +159,14 @@ def edit_clip(clip: str | Path, choices: EditChoices | None = None, *,
     """Edit ``clip`` into a finished video with its plan and caption sidecars.
 
     Every output is checked before any work starts (so a refusal costs nothing) and written
-    atomically. Raises the errors of :mod:`creator_tools.errors` (bad input, output exists
-    without ``force``, ffmpeg failure).
+    atomically. The plan sidecar of a rendered edit records its :class:`Origin` (the choices'
+    fingerprint, the input and the video as they were), so that a batch knows it is current.
+    Raises the errors of :mod:`creator_tools.errors` (bad input, output exists without
+    ``force``, ffmpeg failure).
     """
     from creator_tools.edit.render import render
     from creator_tools.edit.sidecars import caption_text, edited_srt, write_text_atomic
-    from creator_tools.export.formats import get_format, write_export
+    from creator_tools.export.formats import export_note, get_format, write_export
     from creator_tools.fs import check_output
     from creator_tools.media.probe import check_readable_file
 
@@ -161,6 +187,7 @@ def edit_clip(clip: str | Path, choices: EditChoices | None = None, *,
     targets += list(export_paths.values())
     for target in targets:
         check_output(target, force=force, inputs=(clip,))
+    read = clip.stat()
     a, plan = analyze_and_plan(clip, choices, progress=analyze_progress,
                                transcribe_progress=transcribe_progress)
     text = caption_text(plan)
@@ -170,9 +197,15 @@ def edit_clip(clip: str | Path, choices: EditChoices | None = None, *,
     if not plan_only:  # the sidecars come after the video: a failed render leaves nothing
         rendered = render(plan, t.video, force=force, progress=render_progress,
                           threads=threads)
+        made = t.video.stat()
+        plan.origin = Origin(tool=f"creator-tools {__version__}",
+                             fingerprint=choices.fingerprint(), input_size=read.st_size,
+                             input_mtime_ns=read.st_mtime_ns, output_size=made.st_size,
+                             output_mtime_ns=made.st_mtime_ns)
     plan.save(t.plan, force=force)
     result.exports = [write_export(plan, path, fmt, force=force, inputs=(clip,))
                       for fmt, path in export_paths.items()]
+    result.notes += [n for fmt in export_paths if (n := export_note(plan, fmt))]
     if plan_only:
         return result
     write_text_atomic(t.caption, text + "\n", force=force)
