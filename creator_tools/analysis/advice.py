@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from creator_tools.text import plural
+
 
 @dataclass(frozen=True, slots=True)
 class Advice:
@@ -111,6 +113,6 @@ def collect_advice(
         out.append(Advice("FLASHING", f"{count} flashes in one second: a photosensitivity risk "
                           "that platforms act on", at))
     if decode_problems:
-        out.append(Advice("DECODE_ERRORS", f"{decode_problems} decode error(s): parts of the "
-                          "stream are damaged"))
+        out.append(Advice("DECODE_ERRORS", f"{plural(decode_problems, 'decode error')}: parts "
+                          "of the stream are damaged"))
     return out

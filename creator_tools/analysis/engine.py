@@ -46,8 +46,9 @@ Progress = Callable[[float, float], None]
 #: Bumped when a detector changes its results (2: motion subject track from moving blobs;
 #: 3: the track holds still in shots without one moving subject; 4: it holds where most of
 #: the shot's evidence is; 5: or at the centre when the motion is everywhere; 6: decode
-#: errors that ffmpeg 9 logs with two contexts count as problems).
-ANALYZER_REVISION = 6
+#: errors that ffmpeg 9 logs with two contexts count as problems; 7: a true peak over 0 dBTP
+#: is clipping).
+ANALYZER_REVISION = 7
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,8 @@ def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | Non
         peak = getattr(loud, "true_peak_dbtp", None)
         if clipped.size > max(3, 0.001 * af.n_frames) and (peak is None or peak > -0.5):
             clipping_at = float(clipped[0] / af.frame_rate)
+        elif peak is not None and peak > 0.0:  # over full scale: it clips wherever it plays
+            clipping_at = float(np.argmax(af.peak) / af.frame_rate)
         loudness = LoudnessReport(
             integrated_lufs=getattr(loud, "integrated_lufs", None),
             true_peak_dbtp=peak,

@@ -1,5 +1,5 @@
 """A pacing timeline as a PNG: audio level with speech and silence, shots and cuts, motion,
-beats and the hook window. Drawn with OpenCV (no plotting library needed)."""
+beats and the hook window, with a legend. Drawn with OpenCV (no plotting library needed)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from creator_tools.analysis.result import Analysis
+from creator_tools.text import plural
 
 _BG = (24, 24, 28)
 _GRID = (60, 60, 68)
@@ -20,6 +21,14 @@ _CUT = (255, 255, 255)
 _BEAT = (200, 120, 220)
 _HOOK = (40, 90, 120)
 _SHOTS = ((120, 90, 60), (70, 110, 150))
+_TRANSITION = (150, 150, 150)
+_STATIC = (0, 0, 200)
+#: What each mark means: (colour, label, drawn as a filled box or as a line).
+LEGEND = ((_HOOK, "hook window (first 3 s)", "box"), (_SPEECH, "speech", "box"),
+          (_SILENCE, "silence", "box"), (_WAVE, "audio level", "line"),
+          (_SHOTS[0], "shot", "box"), (_CUT, "cut", "line"), (_TRANSITION, "transition", "box"),
+          (_MOTION, "motion", "line"), (_STATIC, "static stretch", "box"),
+          (_BEAT, "beat", "line"))
 
 
 def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> Path:
@@ -28,7 +37,7 @@ def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> P
 
     lanes = [("audio", 150), ("shots", 50), ("motion", 110), ("beats", 30)]
     left, top, gap = 110, 60, 18
-    height = top + sum(h for _, h in lanes) + gap * len(lanes) + 40
+    height = top + sum(h for _, h in lanes) + gap * len(lanes) + 40 + 36
     img = np.full((height, width, 3), _BG, dtype=np.uint8)
     dur = max(analysis.duration, 1e-6)
     plot_w = width - left - 20
@@ -37,7 +46,7 @@ def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> P
 
     name = Path(analysis.media.path).name
     title = (f"{name}  {dur:.1f} s  hook {analysis.hook.score}/100  "
-             f"{len(analysis.shots)} shots  "
+             f"{plural(len(analysis.shots), 'shot')}  "
              + (f"{analysis.tempo_bpm:.0f} BPM" if analysis.tempo_bpm else "no beat"))
     cv2.putText(img, title, (left, 36), font, 0.8, _TEXT, 2, cv2.LINE_AA)
     y = top
@@ -69,7 +78,7 @@ def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> P
     for i, sh in enumerate(analysis.shots):
         cv2.rectangle(img, (x_of(sh.start), s0 + 4), (x_of(sh.end), s1 - 4), _SHOTS[i % 2], -1)
     for tr in analysis.transitions:
-        cv2.rectangle(img, (x_of(tr.start), s0 + 4), (x_of(tr.end), s1 - 4), (150, 150, 150), 2)
+        cv2.rectangle(img, (x_of(tr.start), s0 + 4), (x_of(tr.end), s1 - 4), _TRANSITION, 2)
     for c in analysis.cuts:
         cv2.line(img, (x_of(c), s0), (x_of(c), s1), _CUT, 2)
 
@@ -82,7 +91,7 @@ def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> P
         cv2.polylines(img, [pts], False, _MOTION, 2, cv2.LINE_AA)
     if analysis.motion:
         for st in analysis.motion.static:
-            cv2.rectangle(img, (x_of(st.start), m1 - 6), (x_of(st.end), m1 - 2), (0, 0, 200), -1)
+            cv2.rectangle(img, (x_of(st.start), m1 - 6), (x_of(st.end), m1 - 2), _STATIC, -1)
 
     b0, b1 = boxes["beats"]
     for b in analysis.beats:
@@ -95,6 +104,7 @@ def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> P
         cv2.line(img, (x, y - gap), (x, y - gap + 6), _TEXT, 1)
         cv2.putText(img, f"{t:g}s", (x - 10, y + 12), font, 0.45, _TEXT, 1, cv2.LINE_AA)
         t += step
+    _legend(cv2, img, left, y + 40)
     out = Path(path)
     # OpenCV draws in BGR order; our colours are RGB tuples.
     if not cv2.imwrite(str(out), cv2.cvtColor(img, cv2.COLOR_RGB2BGR)):
@@ -102,3 +112,17 @@ def render_plot(analysis: Analysis, path: str | Path, *, width: int = 1600) -> P
 
         raise ProcessingError(f"cannot write {out}")
     return out
+
+
+def _legend(cv2: object, img: np.ndarray, x: int, y: int) -> None:
+    """One row of swatches and labels (:data:`LEGEND`) from ``x`` at baseline ``y``."""
+    font = cv2.FONT_HERSHEY_SIMPLEX  # type: ignore[attr-defined]
+    for colour, label, kind in LEGEND:
+        if kind == "box":
+            cv2.rectangle(img, (x, y - 11), (x + 18, y + 1), colour, -1)  # type: ignore[attr-defined]
+        else:
+            cv2.line(img, (x, y - 5), (x + 18, y - 5), colour, 3)  # type: ignore[attr-defined]
+        cv2.putText(img, label, (x + 24, y), font, 0.45, _TEXT, 1,  # type: ignore[attr-defined]
+                    cv2.LINE_AA)  # type: ignore[attr-defined]
+        (w, _), _ = cv2.getTextSize(label, font, 0.45, 1)  # type: ignore[attr-defined]
+        x += 24 + w + 22

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import emit_json, err, error_line, out
-from creator_tools.errors import CreatorError
-from creator_tools.exit_codes import ExitCode
+from creator_tools.cli.console import emit_json, err, error_line, error_text, out
+from creator_tools.errors import CreatorError, InputError, OptionError
+from creator_tools.exit_codes import combined
 
 
 def register(app: typer.Typer) -> None:
@@ -24,9 +25,11 @@ def analyze_command(
         bool, typer.Option("--json", help="One JSON record per clip on stdout (NDJSON).")
     ] = False,
     plot: Annotated[
-        Path | None,
-        typer.Option("--plot", help="Write a pacing timeline PNG (one clip only).",
-                     dir_okay=False, show_default=False),
+        str | None,
+        typer.Option("--plot", metavar="FILE.png|DIR/",
+                     help="Write a pacing timeline PNG: to FILE.png for one clip, or into "
+                          "folder DIR as NAME.pacing.png for each clip.",
+                     show_default=False),
     ] = None,
     min_silence: Annotated[
         float, typer.Option("--min-silence", min=0.1, help="Shortest gap reported, seconds.")
@@ -42,30 +45,46 @@ def analyze_command(
     from creator_tools.analysis.engine import AnalysisSettings
     from creator_tools.cli.progress import analyze_with_progress
 
-    if plot is not None and len(clips) > 1:
-        error_line("--plot takes one clip")
-        return ExitCode.USAGE
+    plots = _plot_paths(plot, clips)
     settings = AnalysisSettings(min_silence=min_silence)
-    failed = False
-    for clip in clips:
+    codes = []
+    for clip, plot_path in zip(clips, plots, strict=True):
         try:
             result = analyze_with_progress(clip, settings=settings, use_cache=not no_cache)
+            if json_out:
+                emit_json(result.to_dict())
+            else:
+                from creator_tools.cli.report import print_report
+
+                print_report(out, result)
+            if plot_path is not None:
+                from creator_tools.analysis.plot import render_plot
+                from creator_tools.fs import atomic_output
+
+                with atomic_output(plot_path, force=force, inputs=(clip,)) as tmp:
+                    render_plot(result, tmp)
+                err.print(f"plot written to {plot_path}")
         except CreatorError as exc:
-            error_line(str(exc))
-            failed = True
-            continue
-        if json_out:
-            emit_json(result.to_dict())
-        else:
-            from creator_tools.cli.report import print_report
+            error_line(error_text(exc))
+            codes.append(exc.exit_code)
+    return combined(codes)
 
-            print_report(out, result)
-        if plot is not None:
-            from creator_tools.analysis.plot import render_plot
-            from creator_tools.fs import atomic_output
 
-            with atomic_output(plot, force=force) as tmp:
-                render_plot(result, tmp)
-            err.print(f"plot written to {plot}")
-    return ExitCode.BAD_INPUT if failed else ExitCode.OK
+def _plot_paths(given: str | None, clips: list[Path]) -> list[Path | None]:
+    """Where each clip's plot goes: ``given`` itself for one clip (unless it is a folder),
+    ``given/NAME.pacing.png`` for each clip when it is a folder or ends with a slash."""
+    if given is None:
+        return [None] * len(clips)
+    plot = Path(given)
+    if not (plot.is_dir() or given.endswith(("/", os.sep))):
+        if len(clips) > 1:
+            raise OptionError("{plot} FILE.png takes one clip; for several, give a folder "
+                              "({plot} plots/)", options="plot")
+        return [plot]
+    try:
+        plot.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the plot folder: {exc.strerror or exc}",
+                         path=plot) from None
+    return [plot / f"{Path(c).stem}.pacing.png" for c in clips]
 

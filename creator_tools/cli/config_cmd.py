@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from creator_tools.cli.boundary import guarded
+from creator_tools.cli.boundary import command
 from creator_tools.cli.console import emit_json, err, out
 
 config_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
@@ -18,13 +18,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(config_app, name="config")
 
 
-@config_app.command("set")
-@guarded
+@command(config_app, "set")
 def set_command(
     key: Annotated[str, typer.Argument(help="niche, region, language or platform.")],
     value: Annotated[str, typer.Argument(help="The value.")],
 ) -> int:
-    """Set a profile value in your user config (``creator config set niche food``)."""
+    """Set a profile value in your user config (creator config set niche food)."""
     from creator_tools.settings import config_path, set_value
 
     v = set_value(key, value)
@@ -32,8 +31,7 @@ def set_command(
     return 0
 
 
-@config_app.command("unset")
-@guarded
+@command(config_app, "unset")
 def unset_command(key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> int:
     """Remove a profile value."""
     from creator_tools.settings import unset_value
@@ -42,8 +40,7 @@ def unset_command(key: Annotated[str, typer.Argument(help="The setting to remove
     return 0
 
 
-@config_app.command("get")
-@guarded
+@command(config_app, "get")
 def get_command(key: Annotated[str, typer.Argument(help="The setting.")]) -> int:
     """Print one profile value (nothing when unset)."""
     from creator_tools.errors import UsageError
@@ -65,8 +62,7 @@ def _text(value: object) -> str:
     return str(value) if value != "" else '""'
 
 
-@config_app.command("show")
-@guarded
+@command(config_app, "show")
 def show_command(
     preset: Annotated[str | None, typer.Option("--preset", metavar="<name>",
                                                help="Show the settings with this preset.")
@@ -100,8 +96,7 @@ def show_command(
     return 0
 
 
-@config_app.command("path")
-@guarded
+@command(config_app, "path")
 def path_command(
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
 ) -> int:

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import emit_json, err, out
+from creator_tools.cli.console import State, emit_json, err, out
 from creator_tools.cli.params import with_edit_options
+from creator_tools.errors import NotAFileError, NoVideoError
 from creator_tools.exit_codes import ExitCode
 from creator_tools.settings import EditChoices
 
@@ -21,10 +22,15 @@ Force = Annotated[bool, typer.Option("--force", help="Overwrite existing outputs
 JsonOut = Annotated[bool, typer.Option("--json", help="Print a JSON result on stdout.")]
 
 
+#: What a user who gave a folder or a sound file more likely meant.
+HINTS = {NotAFileError: "to edit every clip in it: creator batch {path}",
+         NoVideoError: "to caption its speech: creator captions {path}"}
+
+
 def register(app: typer.Typer) -> None:
-    add_command(app, "plan", plan_command)
+    add_command(app, "plan", plan_command, HINTS)
     add_command(app, "render", render_command)
-    add_command(app, "edit", edit_command)
+    add_command(app, "edit", edit_command, HINTS)
 
 
 @with_edit_options
@@ -38,8 +44,9 @@ def plan_command(
 ) -> int:
     """Analyze a clip and write its edit plan (JSON) without rendering.
 
-    Inspect or hand-edit the plan, then render it with ``creator render``. Option defaults
-    come from your config, a creator.toml and --preset (see ``creator config show``).
+    Inspect or hand-edit the plan, then render it with: creator render PLAN -o OUT.mp4.
+    Option defaults come from your config, a creator.toml and --preset (see: creator config
+    show).
     """
 
     from creator_tools.cli.progress import step
@@ -94,8 +101,8 @@ def edit_command(
     reframed around the subject, corrected, graded, loudness-normalized, music under speech.
 
     Writes NAME.edited.mp4 with sidecars NAME.edited.plan.json and NAME.edited.caption.txt.
-    Option defaults come from your config, a creator.toml and --preset (see ``creator config
-    show``).
+    Option defaults come from your config, a creator.toml and --preset (see: creator config
+    show).
     """
     from creator_tools.cli.progress import steps
     from creator_tools.pipeline.job import edit_clip
@@ -122,6 +129,7 @@ def edit_command(
         for extra in ([r.srt_file] if r.srt_file else []) + r.exports:
             out.print(f"{extra.suffix[1:]:<7} {extra}")
         out.print(f"\n{r.caption}")
+    if not State.quiet:  # on stderr, so --json stays data only
         for note in r.notes:
-            err.print(f"note: {note}")
+            err.print(f"note: {note}", markup=False, soft_wrap=True)
     return ExitCode.OK

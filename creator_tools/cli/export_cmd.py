@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import err
+from creator_tools.cli.console import State, err
 from creator_tools.exit_codes import ExitCode
 from creator_tools.export.formats import FORMATS
 
@@ -35,7 +35,13 @@ def export_command(
     references the source file, so the editor can refine the cuts.
     """
     from creator_tools.edit.plan import load_plan
-    from creator_tools.export.formats import default_output, export_text, get_format, write_export
+    from creator_tools.export.formats import (
+        default_output,
+        export_note,
+        export_text,
+        get_format,
+        write_export,
+    )
 
     get_format(to)
     stdin = str(plan_file) == "-"
@@ -48,4 +54,7 @@ def export_command(
     inputs = () if stdin else (plan_file,)
     written = write_export(plan, output, to, force=force, inputs=inputs)
     err.print(f"{to} written to {written}", markup=False)
+    note = export_note(plan, to)
+    if note and not State.quiet:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
     return ExitCode.OK

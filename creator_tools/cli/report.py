@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from creator_tools.analysis.result import Analysis
+from creator_tools.text import plural
 
 _SPARK = " ▁▂▃▄▅▆▇█"
 
@@ -79,7 +80,8 @@ def print_report(console: Console, a: Analysis) -> None:
         st = a.stats
         facts.add_row("shots", f"{len(a.shots)} ({st['cuts_per_minute']:.1f} cuts/min, average "
                       f"{st['average_shot']:.1f} s, longest {st['longest_shot']:.1f} s)"
-                      + (f", {len(a.transitions)} transitions" if a.transitions else ""))
+                      + (f", {plural(len(a.transitions), 'transition')}" if a.transitions
+                         else ""))
     if a.loudness:
         lo = a.loudness
         i = "n/a" if lo.integrated_lufs is None else f"{lo.integrated_lufs:.1f} LUFS"
@@ -87,13 +89,14 @@ def print_report(console: Console, a: Analysis) -> None:
         facts.add_row("loudness", f"{i}, true peak {tp}, LRA {lo.lra} LU"
                       + (", clipping" if lo.clipping else ""))
         talk = sum(s.duration for s in a.speech)
-        facts.add_row("speech", f"{talk:.1f} s in {len(a.speech)} spans, "
-                      f"{len(a.silences)} silent gaps")
-        facts.add_row("tempo", f"{a.tempo_bpm:.1f} BPM, {len(a.beats)} beats"
+        facts.add_row("speech", f"{talk:.1f} s in {plural(len(a.speech), 'span')}, "
+                      f"{plural(len(a.silences), 'silent gap')}")
+        facts.add_row("tempo", f"{a.tempo_bpm:.1f} BPM, {plural(len(a.beats), 'beat')}"
                       if a.tempo_bpm else "no steady beat")
     if a.motion:
         facts.add_row("motion", f"mean {a.motion.mean:.2f}, shake {a.motion.shakiness:.2f} %"
-                      + (f", {len(a.motion.static)} static stretches" if a.motion.static else ""))
+                      + (f", {plural(len(a.motion.static), 'static stretch')}"
+                         if a.motion.static else ""))
     if a.color and a.color.overall:
         c = a.color.overall
         facts.add_row("color", f"brightness {c.brightness:.2f}, contrast {c.contrast:.2f}, "
@@ -101,14 +104,19 @@ def print_report(console: Console, a: Analysis) -> None:
                       f"({c.white_balance})")
     if m.video:
         facts.add_row("subject", f"{a.subject.source}"
-                      + (f" ({a.subject.faces_found} face detections)"
+                      + (f" ({plural(a.subject.faces_found, 'face detection')})"
                          if a.subject.faces_found else ""))
     facts.add_row("hook", "; ".join(a.hook.reasons))
     console.print(facts)
     if a.advice:
         console.print(Text("advice", style="bold"))
+        # A table, so that every row's columns line up and a long message wraps in its own.
+        rows = Table.grid(padding=(0, 1))
+        rows.add_column(style="magenta", no_wrap=True)
+        rows.add_column(style="dim", justify="right", no_wrap=True)
+        rows.add_column(overflow="fold")
         for adv in a.advice:
-            when = f"{adv.at:6.1f} s " if adv.at is not None else "         "
-            console.print(Text.assemble((f"  {adv.code:<22}", "magenta"), (when, "dim"),
-                                        adv.message))
+            rows.add_row(f" {adv.code}", "" if adv.at is None else f"{adv.at:.1f} s",
+                         adv.message)
+        console.print(rows)
     console.print()

@@ -121,7 +121,11 @@ def list_command(
     if not shown:
         err.print("no items match", markup=False)
         return
-    _print_tables(shown)
+    totals = {k: sum(it.kind == k for it in items) for k in {it.kind for it in items}}
+    _print_tables(shown, totals=totals)
+    if len(shown) < len(items):
+        err.print(f"showing at most {limit} of each kind: --limit 0 shows all {len(items)}, "
+                  "--niche N or --kind K narrows them", markup=False)
 
 
 def search_command(
@@ -142,7 +146,9 @@ def search_command(
             emit_json({"score": score, **it.to_dict()})
         return
     if not results:
-        err.print("nothing matches", markup=False)
+        err.print(f"nothing matches {' '.join(query)!r} (words match whole words and their "
+                  "stems: bike, bikes, biking); creator trends list --limit 0 shows everything",
+                  markup=False)
         return
     _print_tables([it for _, it in results], scores={id(it): s for s, it in results})
 
@@ -321,7 +327,10 @@ _COLUMNS: dict[str, list[tuple[str, Any]]] = {
 _NO_WRAP = {"rank", "views", "posts", "Δrank", "views Δ", "as of"}
 
 
-def _print_tables(items: list[TrendItem], scores: dict[int, float] | None = None) -> None:
+def _print_tables(items: list[TrendItem], scores: dict[int, float] | None = None,
+                  totals: dict[str, int] | None = None) -> None:
+    """One table per kind; ``totals`` (items of each kind before a limit) titles it
+    ``hashtags (50 of 294)``."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -334,7 +343,9 @@ def _print_tables(items: list[TrendItem], scores: dict[int, float] | None = None
         keep = [i for i, (name, _) in enumerate(columns)  # columns empty in every row go
                 if i == 0 or (any(r[i] for r in grid) and not (name == "region" and all(
                     r[i] == "GLOBAL" for r in grid)))]
-        table = Table(title=f"{kind} ({len(rows)})", title_justify="left", header_style="bold",
+        total = (totals or {}).get(kind, len(rows))
+        count = f"{len(rows)} of {total}" if total > len(rows) else f"{len(rows)}"
+        table = Table(title=f"{kind} ({count})", title_justify="left", header_style="bold",
                       box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
         if scores is not None:
             table.add_column("score", justify="right", min_width=5)

@@ -26,7 +26,7 @@ from creator_tools.edit.plan import (
     Source,
 )
 from creator_tools.edit.reframe import CameraSettings, CropGeometry, crop_path
-from creator_tools.errors import MediaError, OptionError
+from creator_tools.errors import NoVideoError, OptionError
 from creator_tools.settings import ASPECTS, EDIT_DEFAULTS, PLATFORMS
 
 _D: dict[str, Any] = EDIT_DEFAULTS  # the schema's defaults
@@ -242,7 +242,7 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
         An unknown platform or aspect.
     """
     if a.media.video is None:
-        raise MediaError("no video stream: nothing to edit into a video", path=a.media.path)
+        raise NoVideoError("no video stream: nothing to edit into a video", path=a.media.path)
     for name, value, known in (("platform", o.platform, PLATFORMS), ("aspect", o.aspect, ASPECTS)):
         if value not in known:
             raise OptionError(f"{{{name}}} must be one of {', '.join(known)}, not {value!r}",

@@ -33,7 +33,7 @@ from creator_tools.edit.audio_mix import (
 )
 from creator_tools.edit.plan import EditPlan
 from creator_tools.edit.video_graph import VIDEO_OUT, video_graph
-from creator_tools.errors import MediaError, ProcessingError
+from creator_tools.errors import NoVideoError, ProcessingError
 from creator_tools.media.ffmpeg import base_args, input_path_arg
 from creator_tools.media.loudness import parse_ebur128_summary
 from creator_tools.media.probe import MediaInfo, probe
@@ -118,7 +118,7 @@ def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
     src = plan.source("main")
     info = info or probe(src.path)
     if info.video is None:
-        raise MediaError("no video stream: nothing to edit into a video", path=src.path)
+        raise NoVideoError("no video stream: nothing to edit into a video", path=src.path)
     out = plan.output
     cap = _cap(threads)
     fct = ["-filter_complex_threads", str(threads or filter_threads())]

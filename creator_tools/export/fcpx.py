@@ -69,10 +69,34 @@ class ExactFcpxWriter(fcpx_xml.FcpxOtio):
         return ""
 
 
-def write_fcpx(timeline: otio.schema.Timeline, rate: Fraction) -> str:
-    """FCPXML (version 1.8) text of ``timeline``."""
+def write_fcpx(timeline: otio.schema.Timeline, rate: Fraction, size: tuple[int, int]) -> str:
+    """FCPXML (version 1.8) text of ``timeline``; its project is ``size`` (width, height)."""
     if not timeline.video_tracks():
         # the adapter hangs sound on the picture's clips: without picture it fails
         raise UsageError("fcpxml needs picture, and no source of this plan has video "
                          "(use --to otio or xml)")
-    return ExactFcpxWriter(timeline, rate).to_xml()
+    return _sized(ExactFcpxWriter(timeline, rate).to_xml(), size)
+
+
+def _sized(text: str, size: tuple[int, int]) -> str:
+    """``text`` with the project's sequence in a format of its own, ``size`` pixels: the
+    adapter gives the sequence its media's format, without a size, so a 9:16 edit opened as
+    the editor's default size."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(text)
+    resources = root.find("resources")
+    sequence = root.find("./project/sequence") if resources is not None else None
+    if resources is None or sequence is None:
+        return text
+    media = resources.find(f"./format[@id='{sequence.get('format')}']")
+    ids = {int(e.get("id", "r0")[1:]) for e in resources if e.get("id", "").startswith("r")}
+    fmt = ET.Element("format", {"id": f"r{max(ids, default=0) + 1}",
+                                "frameDuration": media.get("frameDuration", "")
+                                if media is not None else "",
+                                "width": str(size[0]), "height": str(size[1]), "name": ""})
+    resources.insert(0, fmt)
+    sequence.set("format", fmt.get("id", ""))
+    ET.indent(root, space="    ")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n\n'
+            + ET.tostring(root, encoding="unicode") + "\n")

@@ -36,7 +36,8 @@ def _fcpxml(plan: EditPlan) -> str:
     from creator_tools.export.timeline import plan_to_timeline, smpte_rate
 
     rate = smpte_rate(1 / plan.timebase)
-    return write_fcpx(plan_to_timeline(plan, rate=rate), rate)
+    return write_fcpx(plan_to_timeline(plan, rate=rate), rate,
+                      (plan.output.width, plan.output.height))
 
 
 def _fcp7xml(plan: EditPlan) -> str:
@@ -44,8 +45,31 @@ def _fcp7xml(plan: EditPlan) -> str:
 
     from creator_tools.export.timeline import plan_to_timeline, smpte_rate
 
-    timeline = plan_to_timeline(plan, rate=smpte_rate(1 / plan.timebase))
-    return otio.adapters.write_to_string(timeline, "fcp_xml")
+    rate = smpte_rate(1 / plan.timebase)
+    text = otio.adapters.write_to_string(plan_to_timeline(plan, rate=rate), "fcp_xml")
+    return _fcp7_sized(text, plan.output.width, plan.output.height)
+
+
+def _fcp7_sized(text: str, width: int, height: int) -> str:
+    """``text`` with the sequence's video format filled in: the adapter leaves it empty, so
+    an editor opened a 9:16 edit at its default size. The rate is the sequence's own."""
+    import copy
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(text)
+    for sequence in root.iter("sequence"):
+        fmt = sequence.find("./media/video/format")
+        rate = sequence.find("rate")
+        if fmt is None or rate is None:
+            continue
+        fmt.clear()
+        chars = ET.SubElement(fmt, "samplecharacteristics")
+        chars.append(copy.deepcopy(rate))
+        for tag, value in (("width", width), ("height", height), ("anamorphic", "FALSE"),
+                           ("pixelaspectratio", "square"), ("fielddominance", "none")):
+            ET.SubElement(chars, tag).text = str(value)
+    ET.indent(root, space="    ")
+    return '<?xml version="1.0" ?>\n<!DOCTYPE xmeml>\n' + ET.tostring(root, encoding="unicode")
 
 
 def _edl(plan: EditPlan) -> str:
@@ -73,6 +97,39 @@ FORMATS: dict[str, ExportFormat] = {
     "fcp7xml": ExportFormat(".xml", _fcp7xml),
     "srt": ExportFormat(".srt", _srt),
 }
+
+
+#: What each format carries besides the cuts (output size and frame rate where it can).
+_CARRIES = {
+    "otio": "the cuts, the output size and frame rate (timeline metadata) and the caption",
+    "fcpxml": "the cuts and a project of the output size and frame rate",
+    "xml": "the cuts and a sequence of the output size and frame rate",
+    "fcp7xml": "the cuts and a sequence of the output size and frame rate",
+    "edl": "the cuts and the frame rate (an EDL has no picture size)",
+}
+
+
+def export_note(plan: EditPlan, fmt: str) -> str | None:
+    """What the export of ``plan`` as ``fmt`` leaves for the editor to redo, in one line
+    (``None`` for a format that is not a timeline, or a plan that needs nothing more)."""
+    carries = _CARRIES.get(fmt.lower())
+    if carries is None:
+        return None
+    left = []
+    if plan.reframe.mode in ("crop", "fill", "letterbox"):
+        left.append(f"the {plan.reframe.mode} to {plan.output.width}x{plan.output.height}"
+                    + (" (its moving crop window)" if len(plan.reframe.keyframes) > 1 else ""))
+    if plan.enhance.stabilize:
+        left.append("the stabilization")
+    if plan.look.lut:
+        left.append(f"the look ({plan.look.name or Path(plan.look.lut).name})")
+    if plan.audio.music is not None:
+        left.append(f"the music bed ({Path(plan.audio.music.file).name})")
+    if plan.captions.burn and plan.captions.words:
+        left.append("the burned-in captions (export srt for them)")
+    left.append("the loudness normalization")
+    return (f"{fmt} carries {carries}; not {', '.join(left)}: redo those in the editor, or "
+            "render the plan itself")
 
 
 def get_format(name: str) -> ExportFormat:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from creator_tools.errors import InputError, MediaError
+from creator_tools.errors import InputError, MediaError, NotAFileError
 
 #: AVColorSpace numbers of the YUV matrices we convert from.
 _MATRICES = {1: "bt709", 5: "bt601", 6: "bt601", 9: "bt2020", 10: "bt2020"}
@@ -113,7 +113,7 @@ def check_readable_file(path: str | Path) -> Path:
         raise InputError("invalid file name (contains a NUL byte)",
                          path=str(path).replace("\0", "\\0")) from None
     if p.is_dir():
-        raise InputError("is a directory, not a file", path=path)
+        raise NotAFileError("is a directory, not a file", path=path)
     if not os.access(p, os.R_OK):
         raise InputError("permission denied (not readable)", path=path)
     if st.st_size == 0:

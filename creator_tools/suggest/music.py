@@ -46,10 +46,15 @@ def clip_pacing(a: Analysis) -> tuple[float, float]:
     return 80.0 + 70.0 * min(1.0, motion / 0.5 + cuts / 60.0), energy
 
 
-def _tempo_fit(bpm: float, target: float) -> float:
-    """1 for the same tempo (or a half/double), falling off over about 12%."""
-    best = min(abs(math.log2(bpm * k / target)) for k in (0.5, 1.0, 2.0))
-    return math.exp(-((best / 0.17) ** 2))
+#: How a track's tempo can sit on the clip's: the same, half or double.
+_RELATIONS = ((1.0, ""), (2.0, "half time of "), (0.5, "double time of "))
+
+
+def _tempo_fit(bpm: float, target: float) -> tuple[float, str]:
+    """1 for the same tempo (or a half/double), falling off over about 12%; and how it sits
+    (``""``, ``"half time of "`` or ``"double time of "``)."""
+    off, how = min((abs(math.log2(bpm * k / target)), how) for k, how in _RELATIONS)
+    return math.exp(-((off / 0.17) ** 2)), how
 
 
 def score_track(t: TrackInfo, a: Analysis, niche: str | None, target_bpm: float,
@@ -57,11 +62,12 @@ def score_track(t: TrackInfo, a: Analysis, niche: str | None, target_bpm: float,
     """Score one track for clip ``a``."""
     score, reasons = 0.0, []
     if t.bpm:
-        fit = _tempo_fit(float(t.bpm), target_bpm)
+        fit, how = _tempo_fit(float(t.bpm), target_bpm)
         score += 0.35 * fit
         if fit > 0.6:
             why = "the clip's beat" if a.tempo_bpm else "the clip's pacing"
-            reasons.append(f"{t.bpm:.0f} BPM matches {why} (~{target_bpm:.0f} BPM)")
+            verb = "plays in" if how else "matches"
+            reasons.append(f"{t.bpm:.0f} BPM {verb} {how}{why} (~{target_bpm:.0f} BPM)")
     if t.energy is not None:
         fit = 1.0 - min(1.0, abs(t.energy - target_energy) / 0.6)
         score += 0.25 * fit

@@ -516,24 +516,30 @@ class TrendIndex:
     def search(self, query: str, *, kind: str | None = None) -> list[tuple[float, TrendItem]]:
         """Items matching the words of ``query``, best first, with their scores.
 
-        Explainable scoring: 10 when the query is the item's name, 3 per word in the name,
-        2 per word in the title, artist, niche, genre or mood, 1 per word in the description
-        or keywords (a word matches a whole word or its start).
+        Explainable scoring: 10 when the query is the item's name, 3 per word the name starts
+        with, 2 per word in the title, artist, niche, genre or mood, 1 per word in the
+        description or keywords. Words match by their stems (``biking`` finds ``bike``), never
+        inside another word (``cycling`` does not find ``#upcycling``).
         """
+        from creator_tools.text import stem, stems
+
         words = [w.lstrip("#") for w in query.lower().split() if w.lstrip("#")]
         if not words:
             raise UsageError("empty search query")
         whole = "".join(words)
+        roots = [stem(w) for w in words]
         results: list[tuple[float, TrendItem]] = []
         for it in self.current(kind):
             name = it.item.lstrip("#")
             f = it.fields
-            strong = " ".join(str(f.get(k) or "") for k in ("title", "artist", "genre", "mood"))
-            strong += " " + " ".join(it.niches)
-            weak = f"{f.get('description') or ''} {f.get('keywords') or ''}"
+            strong = stems(" ".join(str(f.get(k) or "")
+                                    for k in ("title", "artist", "genre", "mood", "id")))
+            strong |= stems(" ".join(it.niches))
+            weak = stems(f"{f.get('description') or ''} {f.get('keywords') or ''}")
             score = 10.0 if whole == name.replace("-", "") else 0.0
-            for w in words:
-                score += 3 * (w in name) + 2 * _has_word(strong, w) + _has_word(weak, w)
+            for w, root in zip(words, roots, strict=True):
+                starts = name.startswith(w) or (len(root) >= 3 and name.startswith(root))
+                score += 3 * starts + 2 * (root in strong) + (root in weak)
             if score:
                 results.append((score, it))
         results.sort(key=lambda s: (-s[0], _order(s[1])))
@@ -624,10 +630,6 @@ def _order(it: TrendItem) -> tuple[Any, ...]:
     rank = it.fields.get("rank")
     views = it.fields.get("views")
     return (rank is None, rank or 0, -(views or 0), it.item, it.region)
-
-
-def _has_word(text: str, word: str) -> bool:
-    return any(t.startswith(word) for t in text.lower().replace("-", " ").split())
 
 
 __all__ = ["Momentum", "Snapshot", "TrendIndex", "TrendItem", "index_path"]
