@@ -27,3 +27,12 @@ def package_dir() -> Path:
 def asset_path(*parts: str) -> Path:
     """A bundled file or folder: ``asset_path("luts", "warm.cube")``."""
     return package_dir().joinpath("assets", *parts)
+
+
+def read_asset(path: Path, what: str) -> str:
+    """The text (UTF-8) of the bundled file ``path``; :class:`DataFileError` ("cannot read
+    the {what}: ...") when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"cannot read the {what}: {exc}", path=path) from None

@@ -15,8 +15,6 @@ the file, the row (CSV line, JSON record or NDJSON line) and the column, and not
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -24,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from creator_tools.errors import DataFileError, InputError, OptionError
+from creator_tools.datafile import decode_text, read_bytes, read_csv
+from creator_tools.errors import DataFileError, OptionError
 from creator_tools.trends.fields import (
     DEFAULT_REGION,
     FIELDS,
@@ -97,15 +96,7 @@ def load_import(path: str | Path, *, kind: str | None = None, source: str | None
                 ) -> ParsedImport:
     """Read and validate the export at ``path`` (see :func:`parse_import`)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=p) from None
-    except IsADirectoryError:
-        raise InputError("is a directory", path=p) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=p) from None
-    return parse_import(data, name=str(p), kind=kind, source=source, as_of=as_of,
+    return parse_import(read_bytes(p), name=str(p), kind=kind, source=source, as_of=as_of,
                         mapping=mapping)
 
 
@@ -134,20 +125,10 @@ def parse_import(data: bytes | str, *, name: str, kind: str | None = None,
             as_of = parse_date(as_of)
         except ValueError as exc:
             raise OptionError(f"{{as_of}}: {exc}", options="as_of") from None
-    text = _decode(data, name)
+    text = decode_text(data, name)
     records, columns, json_like = _read_records(text, name, kind)
     return _validate(records, columns, name=name, kind=kind, source=parse_text(source),
                      as_of=as_of, mapping=dict(mapping or {}), header_row=not json_like)
-
-
-def _decode(data: bytes | str, name: str) -> str:
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        raise DataFileError("not UTF-8 text", path=name, row=row) from None
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -162,43 +143,8 @@ def _read_records(text: str, name: str, kind: str | None) -> tuple[list[Record],
         return (*_read_ndjson(text, name), True)
     if suffix == ".json" or (suffix not in (".csv", ".tsv") and text.lstrip()[:1] in ("[", "{")):
         return (*_read_json(text, name, kind), True)
-    return (*_read_csv(text, name, "\t" if suffix == ".tsv" else ","), False)
-
-
-def _read_csv(text: str, name: str, delimiter: str) -> tuple[list[Record], list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[Record] = []
-    header: list[str] | None = None
-    line = 0
-    try:
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = [c.strip() for c in cells]
-                for i, col in enumerate(header):
-                    if not col:
-                        raise DataFileError("empty column name in the header", path=name,
-                                            row=start, column=str(i + 1))
-                    if col in header[:i]:
-                        raise DataFileError("column appears twice in the header", path=name,
-                                            row=start, column=col)
-                continue
-            if len(cells) < len(header):
-                raise DataFileError(
-                    f"missing: the row has {len(cells)} fields, the header {len(header)}",
-                    path=name, row=start, column=header[len(cells)])
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-                raise DataFileError(
-                    f"extra field: the row has {len(cells)} fields, the header {len(header)}",
-                    path=name, row=start, column=str(len(header) + 1))
-            records.append((start, dict(zip(header, cells, strict=False))))
-    except csv.Error as exc:
-        raise DataFileError(f"bad CSV: {exc}", path=name, row=reader.line_num) from None
-    if header is None:
-        raise DataFileError("empty file: no header row", path=name, row=1)
-    return records, header
+    header, rows = read_csv(text, name, "\t" if suffix == ".tsv" else ",")
+    return rows, header, False
 
 
 def _json_error(exc: json.JSONDecodeError, name: str, line_offset: int = 0) -> DataFileError:

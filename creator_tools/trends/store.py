@@ -17,26 +17,26 @@ Momentum (:class:`Momentum`) compares the two most recent rows of the same item 
 ``rank_change = previous rank - rank`` (positive: climbed), ``views_delta = views - previous
 views``, ``view_growth = views_delta / previous views``, ``views_per_day = views_delta / days``.
 
-Several ``creator`` processes may use one index at once: it runs in WAL mode (readers never
-wait), writers take the lock up front (``BEGIN IMMEDIATE``) and wait up to
-:data:`BUSY_TIMEOUT_S` for each other; an import is one transaction, all rows or none.
+Several ``creator`` processes may use one index at once (an
+:class:`~creator_tools.sqlite_store.SQLiteStore`): it runs in WAL mode (readers never wait),
+writers take the lock up front (``BEGIN IMMEDIATE``) and wait up to
+:data:`~creator_tools.sqlite_store.BUSY_TIMEOUT_S` for each other; an import is one
+transaction, all rows or none.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from creator_tools.errors import InputError, OptionError, ProcessingError, UsageError
+from creator_tools.errors import InputError, OptionError, UsageError
 from creator_tools.resources import asset_path, package_dir
+from creator_tools.sqlite_store import SQLiteStore, user_data_file
 from creator_tools.trends.fields import (
     FIELDS,
     KINDS,
@@ -49,8 +49,6 @@ from creator_tools.trends.importers import ParsedImport, load_import
 SCHEMA_VERSION = 1
 #: The index is stale when its newest data is older than this.
 STALE_AFTER_DAYS = 14
-#: How long a process waits for another one's write.
-BUSY_TIMEOUT_S = 30.0
 #: File names of the shipped starter index, one per kind.
 SHIPPED_FILES = {kind: f"{kind}.csv" for kind in KINDS}
 
@@ -96,9 +94,7 @@ SELECT * FROM (
 
 def default_index_path() -> Path:
     """``<user data dir>/creator-tools/trends.sqlite``."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("creator-tools", appauthor=False)) / "trends.sqlite"
+    return user_data_file("trends.sqlite")
 
 
 def index_path(path: str | Path | None = None) -> Path:
@@ -226,7 +222,7 @@ class Snapshot:
         return dict(self.__dict__)
 
 
-class TrendIndex:
+class TrendIndex(SQLiteStore):
     """The trend index at ``path`` (see :func:`index_path`), created on first use.
 
     Parameters
@@ -243,6 +239,9 @@ class TrendIndex:
         the installed package (:func:`creator_tools.resources.package_dir`).
     """
 
+    noun = "trend index"
+    folder_noun = "index"
+
     def __init__(self, path: str | Path | None = None, *, seed_dir: str | Path | None = None,
                  seed: bool = True, assets_root: str | Path | None = None) -> None:
         self.path = index_path(path)
@@ -258,78 +257,10 @@ class TrendIndex:
             self._con.close()
             raise
 
-    # -- connection, schema ---------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        if self.path.is_dir():
-            raise InputError("the trend index path is a folder", path=self.path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the index folder: {exc.strerror or exc}",
-                             path=self.path.parent) from None
-        try:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise InputError(f"cannot open the trend index: {exc}", path=self.path) from None
-        try:
-            con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self._retry(lambda: con.execute("PRAGMA journal_mode = WAL").fetchone())
-            con.execute("PRAGMA synchronous = NORMAL")
-            con.execute("PRAGMA foreign_keys = ON")
-        except BaseException as exc:
-            con.close()
-            raise self._error(exc) from None
-        return con
-
-    def _retry(self, op: Any) -> Any:
-        """Run ``op``, retrying while another process holds a lock (up to the busy timeout)."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        while True:
-            try:
-                return op()
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def _error(self, exc: BaseException) -> BaseException:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return ProcessingError(f"the trend index stayed locked by another process for "
-                                   f"{BUSY_TIMEOUT_S:.0f} s", path=self.path)
-        if isinstance(exc, sqlite3.DatabaseError):
-            return InputError(f"not a usable trend index: {exc}", path=self.path)
-        return exc
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, started with the lock (``BEGIN IMMEDIATE``); all or nothing."""
-        con = self._con
-        try:
-            self._retry(lambda: con.execute("BEGIN IMMEDIATE"))
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
-        try:
-            yield con
-            con.execute("COMMIT")
-        except BaseException as exc:
-            with contextlib.suppress(sqlite3.Error):
-                con.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise self._error(exc) from None
-            raise
-
-    def _version(self) -> int:
-        try:
-            return int(self._con.execute("PRAGMA user_version").fetchone()[0])
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
+    # -- schema ---------------------------------------------------------------------------------
 
     def _ensure_schema(self, seed_dir: Path | None, seed: bool) -> None:
-        version = self._version()
-        if version > SCHEMA_VERSION:
-            raise InputError(f"made by a newer creator-tools (schema {version})", path=self.path)
-        if version == SCHEMA_VERSION:
+        if self._has_schema(SCHEMA_VERSION):
             return
         folder = (seed_dir or shipped_trends_dir()) if seed else None
         parsed = []
@@ -340,9 +271,7 @@ class TrendIndex:
         with self._write() as con:
             if self._version() == SCHEMA_VERSION:  # another process made it meanwhile
                 return
-            for statement in _SCHEMA.split(";\n"):
-                if statement.strip():
-                    con.execute(statement)
+            self._create(con, _SCHEMA)
             now = _now()
             con.execute("INSERT INTO meta VALUES ('created_at', ?)", (now,))
             con.execute("INSERT INTO meta VALUES ('seeded_from', ?)",
@@ -352,15 +281,6 @@ class TrendIndex:
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.created = True
         self.seeded_from = folder
-
-    def close(self) -> None:
-        self._con.close()
-
-    def __enter__(self) -> TrendIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -393,14 +313,6 @@ class TrendIndex:
         return snapshot_id
 
     # -- reading --------------------------------------------------------------------------------
-
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        try:
-            cur = self._con.execute(sql, params)
-            cur.row_factory = sqlite3.Row
-            return cur.fetchall()
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
 
     def snapshots(self) -> list[Snapshot]:
         """All imports, oldest first."""
