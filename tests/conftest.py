@@ -12,6 +12,9 @@ import pytest
 
 from tests import mediagen
 
+# No test reads a developer's own analytics: tests that need a results store name their own.
+os.environ.setdefault("CREATOR_RESULTS", "none")
+
 
 @pytest.fixture(scope="session")
 def shared_media() -> Path:

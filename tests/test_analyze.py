@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo.mp4"
 TOP_KEYS = {"version", "media", "shots", "cuts", "transitions", "silences", "speech",
             "dead_air_end", "loudness", "tempo_bpm", "beats", "motion", "color", "subject",
-            "hook", "advice", "stats", "levels", "problems"}
+            "camera", "hook", "advice", "stats", "levels", "problems"}
 
 
 @pytest.fixture(autouse=True)

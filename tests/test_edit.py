@@ -314,3 +314,30 @@ def test_hostile_file_names_edit_end_to_end(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted([
         clip.name, out.name, "-my clip: \"take, 2\" [b] ü 50%.edited.plan.json",
         "-my clip: \"take, 2\" [b] ü 50%.edited.caption.txt"])
+
+
+def test_layouts_and_steadying_zooms_render_as_planned(tmp_path):
+    """A shot laid out whole between cropped ones, and a window whose zoom changes: each
+    branch of the picture gets its own window, and the zoom reaches the crop after the
+    switch (a sendcmd reaches only the first filter of its name)."""
+    from fractions import Fraction
+
+    from creator_tools.edit.plan import LayoutSwitch, Reframe, Source
+
+    src = tmp_path / "ramp.mp4"  # brightness = x / 8: a column's value tells where it was
+    mediagen.ffmpeg("-f", "lavfi", "-i", "color=black:s=1920x1080:r=30:d=3,format=gray,"
+                    "geq=lum='X/8'", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-qp", "0",
+                    str(src))
+    plan = EditPlan(
+        timebase=Fraction(1, 30), sources=[Source("main", str(src), 90, True, False)],
+        segments=[Segment(0, 90)], output=replace(SMALL, fps="30"),
+        reframe=Reframe(keyframes=[Keyframe(0, 0.5, 0.5), Keyframe(60, 0.5, 0.5, 1.5)],
+                        layout=[LayoutSwitch(30, "fill"), LayoutSwitch(60, "crop")]))
+    out = tmp_path / "out.mp4"
+    render(plan, out)
+    assert probe(out).video.frames == 90
+    left = {f.index: float(f.image[320, 2]) for f in iter_frames(out, width=360,
+                                                                 pix_fmt="gray")}
+    assert left[10] == pytest.approx((960 - 608 / 2) / 8, abs=4)  # the 1:1 window
+    assert left[45] < 20  # shown whole: the picture's left edge (over the blurred fill)
+    assert left[80] == pytest.approx((960 - 406 / 2) / 8, abs=4)  # zoomed 1.5 after it

@@ -63,3 +63,13 @@ def test_global_options_go_before_or_after_the_command(tmp_path, where):
                 env=env)
     assert r.returncode == 0, r.stderr
     assert "note:" not in r.stderr and "No such option" not in r.stderr
+
+
+def test_the_flag_is_the_one_the_command_spells(tmp_path):
+    """A parameter named apart from its flag (mapping: --map) is worded as the flag."""
+    data = tmp_path / "tags.csv"
+    data.write_text("tag,as_of\n#a,2026-11-01\n")
+    env = {"CREATOR_INDEX": str(tmp_path / "ix.sqlite"), "CREATOR_CONFIG": str(tmp_path / "c")}
+    r = run_cli("trends", "import", str(data), "--map", "nonsense", env=env)
+    assert r.returncode == 2
+    assert_one_clean_error(r.stderr, "error: --map expects SRC=DST, got 'nonsense'")

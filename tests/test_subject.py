@@ -18,7 +18,8 @@ from creator_tools.analysis.subject_locate import (
     motion_blobs,
     pick_blob,
 )
-from creator_tools.edit.reframe import CameraSettings, CropGeometry, crop_path
+from creator_tools.edit.camera import CameraSettings, frame_shots
+from creator_tools.edit.reframe import CropGeometry
 from creator_tools.media.decode import iter_frames
 from tests import mediagen
 
@@ -326,8 +327,15 @@ def test_bikes_track_is_calm_and_on_the_cyclist(shared_media):
 
 
 # ---------------------------------------------------------------------------------------
-# crop_path: still camera per shot, following camera where one framing cannot hold it
+# The virtual camera: still per shot while one framing holds the subject, else it follows
 # ---------------------------------------------------------------------------------------
+
+def crop_path(track: list, geometry: CropGeometry, *, shots: list, duration: float,
+              settings: CameraSettings | None = None) -> list[tuple[float, float, float]]:
+    """The window's keyframes ``(t, x, y)`` over all shots."""
+    return [k for f in frame_shots(track, geometry, shots=shots, duration=duration,
+                                   settings=settings or CameraSettings()) for k in f.keys]
+
 
 def _track_points(t: np.ndarray, x: np.ndarray, y: np.ndarray | None = None) -> list:
     from creator_tools.analysis.subject import TrackPoint
@@ -360,7 +368,7 @@ def test_crop_path_holds_still_when_one_framing_keeps_the_subject():
     tall = crop_path(_track_points(t, x, bob), geo, shots=[Span(0.0, 8.0), Span(8.0, 16.0)],
                      duration=16.0)
     assert [k for k in tall if k[0] < 8.0] == [(k[0], k[1], 0.5) for k in first]
-    # Turned off, the swaying presenter is followed (the old behaviour).
+    # With a tight comfort zone the swaying presenter is followed.
     calm = crop_path(_track_points(t, x), geo, shots=[Span(0.0, 8.0), Span(8.0, 16.0)],
-                     duration=16.0, settings=CameraSettings(still_fit=0.0))
+                     duration=16.0, settings=CameraSettings(comfort=0.2))
     assert len({k[1] for k in calm if k[0] < 8.0}) > 2

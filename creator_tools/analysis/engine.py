@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from creator_tools.analysis.advice import AdviceLimits, collect_advice
 from creator_tools.analysis.audio_features import AudioFeatureExtractor, AudioFeatures
+from creator_tools.analysis.camera import CameraPath, camera_path, cumulative
 from creator_tools.analysis.color import count_flashes, summarize_color
 from creator_tools.analysis.hook import score_hook
-from creator_tools.analysis.motion import MotionSettings, summarize_motion
+from creator_tools.analysis.motion import MotionSettings, MotionSummary, summarize_motion
 from creator_tools.analysis.result import (
     FORMAT_VERSION,
     Analysis,
@@ -24,11 +26,11 @@ from creator_tools.analysis.result import (
     resample_curve,
 )
 from creator_tools.analysis.shots import (
+    FrameFeatures,
     ShotResult,
     ShotSettings,
     detect_shots,
     shot_stats,
-    with_cuts,
 )
 from creator_tools.analysis.spans import Span
 from creator_tools.analysis.subject import subject_track
@@ -47,8 +49,12 @@ Progress = Callable[[float, float], None]
 #: 3: the track holds still in shots without one moving subject; 4: it holds where most of
 #: the shot's evidence is; 5: or at the centre when the motion is everywhere; 6: decode
 #: errors that ffmpeg 9 logs with two contexts count as problems; 7: a true peak over 0 dBTP
-#: is clipping).
-ANALYZER_REVISION = 7
+#: is clipping; 8: the camera's motion path, subject boxes, faces at every subject sample,
+#: profile faces, several faces framed together or the one talking; 9: a skimmed first pass
+#: only finds where cuts may be, stretches decoded again in full decide them, so skimming
+#: never changes the cut list; fades through black or white and dissolves of real footage are
+#: transitions, not cuts).
+ANALYZER_REVISION = 9
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,11 @@ class AnalysisSettings:
     width: int = 320
     audio_rate: int = 16000
     min_silence: float = 0.4
-    face_hz: float = 0.5
+    face_hz: float = 3.0
     #: Decode only reference frames on the first pass of HD and larger sources (about half
-    #: the work with B-frames); cuts that land in a gap of skipped frames are then refined
-    #: frame by frame. Smaller sources decode cheaply and are always decoded in full.
+    #: the work with B-frames). That pass only finds where a cut may be: those stretches are
+    #: decoded again in full and decided there, so the cuts are those of a full decode.
+    #: Smaller sources decode cheaply and are always decoded in full.
     skim: bool = True
     skim_min_pixels: int = 1280 * 720
     subject_rate: float = 5.0
@@ -83,6 +90,7 @@ def analyze(
     settings: AnalysisSettings = AnalysisSettings(),
     info: MediaInfo | None = None,
     progress: Progress | None = None,
+    window: tuple[float, float] | None = None,
 ) -> Analysis:
     """Analyze a clip in one decode pass.
 
@@ -96,6 +104,10 @@ def analyze(
         The file's probe record, when already known.
     progress
         Called now and then with (seconds decoded, clip duration).
+    window
+        ``(start, duration)`` in seconds: analyze only that stretch, as a clip of its own.
+        Times in the result count from ``start``; its ``media`` is the file's record with the
+        stretch's duration. Memory then depends on the stretch, not on the file.
 
     Raises
     ------
@@ -103,6 +115,10 @@ def analyze(
         The file cannot be read as media.
     """
     info = info or probe(path)
+    origin = 0.0
+    if window is not None:
+        origin = max(0.0, window[0])
+        info = replace(info, duration=max(0.0, min(window[1], info.duration - origin)))
     audio_ex = AudioFeatureExtractor(sr=settings.audio_rate) if info.audio else None
     video_ex: VideoFeatureExtractor | None = None
     video = None
@@ -111,7 +127,8 @@ def analyze(
         video = VideoSpec(settings.width, "rgb24", skim=settings.skim and big)
     audio = AudioSpec(settings.audio_rate, 0.5, loudness=True) if info.audio else None
     with DecodePass(path, video=video, audio=audio, info=info,
-                    on_audio=audio_ex.push if audio_ex else None) as dp:
+                    on_audio=audio_ex.push if audio_ex else None,
+                    window=None if window is None else (origin, info.duration)) as dp:
         if video is not None:
             video_ex = VideoFeatureExtractor(fps=dp.fps, face_hz=settings.face_hz)
             every = max(1, round(dp.fps))
@@ -125,57 +142,107 @@ def analyze(
     vf = video_ex.finish() if video_ex else None
     af = audio_ex.finish() if audio_ex else None
     loud = report.loudness
-    refine = (lambda cuts: _refine_cuts(path, info, vf, cuts, settings)) if vf else None
-    return _assemble(info, vf, af, loud, report.problems, settings, refine)
+    # A skimmed pass only finds where cuts may be; they are decided on stretches decoded again.
+    skimmed = vf is not None and video is not None and video.skim
+    refine = (lambda ranges: _full_rate(path, info, vf, ranges, settings, origin)
+              ) if skimmed else None
+    steady = (lambda shift, spans: _full_rate_shift(path, info, vf, shift, spans, settings,
+                                                    origin)) if vf else None
+    return _assemble(info, vf, af, loud, report.problems, settings, refine, steady)
 
 
-#: Cut-refining windows decoded at once, at most.
+#: Width (pixels) of the frames shaky stretches are measured again on.
+STEADY_WIDTH = 480
+#: Stretches decoded again in full (where a skimmed pass saw a possible cut) at once, at most.
 MAX_REFINE_WORKERS = 4
 
 
-def _refine_cuts(path: str | Path, info: MediaInfo, vf: VideoFeatures, cuts: list[int],
-                 settings: AnalysisSettings) -> list[int]:
-    """Place each cut on its exact frame when skimming left a gap of undecoded frames before it.
+def _full_rate(path: str | Path, info: MediaInfo, vf: VideoFeatures,
+               ranges: list[tuple[int, int]], settings: AnalysisSettings,
+               origin: float = 0.0) -> list[FrameFeatures | None]:
+    """The per-frame features of each ``[start, stop)`` range of frames, decoded in full.
 
-    The first pass sees the change at the first decoded frame of the new shot; the true first
-    frame may be one of the skipped frames just before. Decode that short window in full and
-    take the frame where the picture changes most.
+    A skimmed first pass only finds where a cut may be (see :mod:`~creator_tools.analysis.
+    shots`); these stretches are decoded again without skipping, with the same frame size and
+    features as a full first pass, so that the cut test decides on what it would have seen.
     """
-    from creator_tools.analysis.shots import hist_distance
-    from creator_tools.analysis.video_features import frame_histogram, thumbnail
+    from creator_tools.errors import CreatorError
     from creator_tools.media.decode import iter_frames
 
-    decoded = np.flatnonzero(vf.decoded)
+    def decode(r: tuple[int, int]) -> FrameFeatures | None:
+        a, b = r
+        ex = VideoFeatureExtractor(fps=vf.fps, color_hz=1e-6, subject_hz=1e-6, face_hz=0)
+        try:
+            for f in iter_frames(path, width=settings.width, pix_fmt="rgb24", fps=vf.fps,
+                                 info=info, start=origin + a / vf.fps, frames=b - a):
+                ex.push(f.index, f.t, f.image)
+        except CreatorError:
+            return None
+        return ex.finish()
 
-    def refine(c: int) -> int:
-        k = int(np.searchsorted(decoded, c))
-        prev = int(decoded[k - 1]) if k > 0 else c - 1
-        if c - prev <= 1:
-            return c
-        frames = list(iter_frames(path, width=settings.width, pix_fmt="rgb24", fps=vf.fps,
-                                  info=info, start=prev / vf.fps, frames=c - prev + 1))
-        if len(frames) < 2:
-            return c
-        hists = np.array([frame_histogram(thumbnail(f.image)) for f in frames])
-        jumps = hist_distance(hists[1:], hists[:-1])
-        # The first big change: after a cut into busy content more big changes follow.
-        return prev + 1 + int(np.flatnonzero(jumps >= 0.5 * jumps.max())[0])
-
-    # Each window is a short ffmpeg run, mostly starting up and seeking: run a few side by side.
-    workers = min(len(cuts), cpu_count(), MAX_REFINE_WORKERS)
+    # Each stretch is a short ffmpeg run, mostly seeking and decoding up to it: run a few
+    # side by side.
+    workers = min(len(ranges), cpu_count(), MAX_REFINE_WORKERS)
     if workers <= 1:
-        return [refine(c) for c in cuts]
+        return [decode(r) for r in ranges]
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refine-cut")
     try:
-        return list(pool.map(refine, cuts))
+        return list(pool.map(decode, ranges))
     finally:
         # On an interrupt, windows not started yet are dropped rather than run.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _full_rate_shift(path: str | Path, info: MediaInfo, vf: VideoFeatures, shift: np.ndarray,
+                     spans: list[Span], settings: AnalysisSettings, origin: float = 0.0
+                     ) -> np.ndarray:
+    """``shift`` with the camera's motion measured again at every frame inside ``spans``.
+
+    The first pass measures it on small frames (a pixel there is a dozen of a 1080p source's)
+    and, when it skims, only between the frames it decoded, which cannot follow a hand's 2-9
+    Hz shake. The shaky stretches are decoded again in full, grey, :data:`STEADY_WIDTH`
+    pixels wide, so that the virtual camera can hold them still to a pixel or two.
+    """
+    from creator_tools.analysis.camera import frame_shifts
+    from creator_tools.media.decode import iter_frames
+
+    out = shift.copy()
+    n = out.shape[0]
+    for span in spans:
+        a = max(0, int(np.floor(span.start * vf.fps)))
+        b = min(n, int(np.ceil(span.end * vf.fps)) + 1)
+        if b - a < 2:
+            continue
+        width = min(STEADY_WIDTH, info.video.display_width if info.video else STEADY_WIDTH)
+        frames = [f.image.astype(np.float32) for f in iter_frames(
+            path, width=max(2, width), pix_fmt="gray", fps=vf.fps, info=info,
+            start=origin + a / vf.fps, frames=b - a)]
+        steps = frame_shifts(frames)
+        out[a + 1 : a + len(frames)] = steps[1:]
+    return out
+
+
+def _camera(vf: VideoFeatures, motion: MotionSummary, cut_frames: list[int], duration: float,
+            steady: Callable[[np.ndarray, list[Span]], np.ndarray] | None) -> CameraPath:
+    """The camera's path: every frame of the shots where the footage shakes (measured again,
+    frame by frame), a few samples a second elsewhere. The whole shot: a skimmed first pass
+    averages a 2-9 Hz shake over the frames it skipped and sees only part of it."""
+    starts = [0, *cut_frames, vf.n_frames]
+    dense: list[Span] = []
+    for a, b in itertools.pairwise(starts):
+        shot = Span(a / vf.fps, b / vf.fps)
+        if any(s.start < shot.end and s.end > shot.start for s in motion.shaky):
+            dense.append(shot)
+    shift = motion.shift
+    if steady is not None and dense:
+        shift = steady(shift, dense)
+    return camera_path(cumulative(shift, starts=cut_frames), fps=vf.fps, dense=dense)
+
+
 def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | None,
               loud: object, problems: list[str], s: AnalysisSettings,
-              refine: Callable[[list[int]], list[int]] | None = None) -> Analysis:
+              refine: Callable[[list[tuple[int, int]]], list[FrameFeatures | None]] | None = None,
+              steady: Callable[[np.ndarray, list[Span]], np.ndarray] | None = None) -> Analysis:
     from creator_tools.analysis.rhythm import estimate_rhythm
     from creator_tools.analysis.speech import detect_speech
 
@@ -185,19 +252,15 @@ def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | Non
     motion = color = None
     flashes = (0, 0.0)
     subject = subject_track([], duration=duration, shots=[])
+    camera = CameraPath([], [], [], [])
     if vf is not None and vf.n_frames:
         shots = detect_shots(vf.hist, vf.diff, vf.luma, fps=vf.fps, decoded=vf.decoded,
-                             blocks=vf.blocks, settings=s.shots)
-        if refine is not None and shots.cut_frames:
-            exact = refine(shots.cut_frames)
-            if exact != shots.cut_frames:
-                shots = with_cuts(shots, exact, fps=vf.fps, n=vf.n_frames)
+                             blocks=vf.blocks, settings=s.shots, full_rate=refine)
         motion = summarize_motion(vf.diff, vf.shift, fps=vf.fps, cut_frames=shots.cut_frames,
                                   luma=vf.luma, decoded=vf.decoded, settings=s.motion)
+        camera = _camera(vf, motion, shots.cut_frames, duration, steady)
         color = summarize_color(vf.color, shots.shots)
         flashes = count_flashes(vf.luma, fps=vf.fps)
-        subject = subject_track(vf.subjects, duration=vf.duration, shots=shots.shots,
-                                rate=s.subject_rate)
     # -- audio ------------------------------------------------------------------------------
     speech: list[Span] = []
     silences: list[Span] = []
@@ -225,6 +288,9 @@ def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | Non
             lra=getattr(loud, "lra", None),
             clipping=clipping_at is not None,
         )
+    if vf is not None and vf.n_frames:  # who to frame: the speech says who is talking
+        subject = subject_track(vf.subjects, duration=vf.duration, shots=shots.shots,
+                                rate=s.subject_rate, speech=speech if has_speech else [])
     # -- judgement --------------------------------------------------------------------------
     energy = motion.energy if motion is not None else np.zeros(0)
     fps = vf.fps if vf is not None else 1.0
@@ -272,6 +338,7 @@ def _assemble(info: MediaInfo, vf: VideoFeatures | None, af: AudioFeatures | Non
         motion=motion,
         color=color,
         subject=subject,
+        camera=camera,
         hook=hook,
         advice=advice,
         stats=shot_stats(shots.shots, duration),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,7 +28,10 @@ class MotionSummary:
     """Motion of a clip.
 
     ``per_second[k]`` is the mean motion energy (0..1) of second ``k``; ``shakiness`` is the
-    RMS high-frequency camera jitter in percent of the frame size.
+    RMS high-frequency camera jitter in percent of the frame size. ``energy`` (0..1) and
+    ``shift`` (the camera's frame-to-frame translation, fractions of the frame, shape
+    ``(n, 2)``; spread over undecoded frames, outliers and flashes mended, carried over cuts)
+    are per frame and not stored.
     """
 
     per_second: list[float]
@@ -37,6 +40,7 @@ class MotionSummary:
     shakiness: float
     shaky: list[Span]
     energy: np.ndarray  # per frame, 0..1
+    shift: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -104,7 +108,7 @@ def summarize_motion(
     """
     n = diff.size
     if n == 0:
-        return MotionSummary([], 0.0, [], 0.0, [], np.zeros(0))
+        return MotionSummary([], 0.0, [], 0.0, [], np.zeros(0), np.zeros((0, 2)))
     d = diff.astype(np.float64).copy()
     sh = shift.astype(np.float64).copy()
     if decoded is not None and decoded.size == n and not decoded.all():
@@ -146,4 +150,4 @@ def summarize_motion(
     pad = np.pad(jitter_pct, (window // 2, window - 1 - window // 2), mode="edge")
     local = np.percentile(np.lib.stride_tricks.sliding_window_view(pad, window), 75, axis=1)
     shaky = [s for s in mask_to_spans(local > settings.shaky_percent, fps) if s.duration >= 1.0]
-    return MotionSummary(per_second, float(energy.mean()), static, shakiness, shaky, energy)
+    return MotionSummary(per_second, float(energy.mean()), static, shakiness, shaky, energy, sh)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from creator_tools.analysis.advice import Advice
+from creator_tools.analysis.camera import CameraPath
 from creator_tools.analysis.color import ColorStats, ColorSummary
 from creator_tools.analysis.hook import Hook
 from creator_tools.analysis.motion import MotionSummary
@@ -89,6 +90,8 @@ class Analysis:
     levels: Levels
     problems: list[str] = field(default_factory=list)
     version: int = FORMAT_VERSION
+    #: The camera's own motion, shot by shot (empty without video).
+    camera: CameraPath = field(default_factory=lambda: CameraPath([], [], [], []))
 
     @property
     def duration(self) -> float:
@@ -111,6 +114,7 @@ class Analysis:
             "motion": self.motion.to_dict() if self.motion else None,
             "color": self.color.to_dict() if self.color else None,
             "subject": self.subject.to_dict(),
+            "camera": self.camera.to_dict(),
             "hook": self.hook.to_dict(),
             "advice": [a.to_dict() for a in self.advice],
             "stats": self.stats,
@@ -154,4 +158,6 @@ class Analysis:
             levels=Levels(**d["levels"]),
             problems=list(d.get("problems", [])),
             version=d["version"],
+            camera=CameraPath.from_dict(d["camera"]) if d.get("camera") else
+            CameraPath([], [], [], []),
         )

@@ -13,14 +13,20 @@ from creator_tools.analysis.subject_locate import SubjectSample
 
 @dataclass(frozen=True, slots=True)
 class TrackPoint:
-    """Subject centre at time ``t`` (seconds); ``x``, ``y`` in 0..1 of the display frame."""
+    """The subject at time ``t`` (seconds): its box's centre ``x``, ``y`` and size ``w``,
+    ``h`` in 0..1 of the display frame (0 x 0: a point, nothing known of its extent), and the
+    evidence it rests on (``kind``: ``face``, ``motion``, ``saliency`` or ``held``)."""
 
     t: float
     x: float
     y: float
+    w: float = 0.0
+    h: float = 0.0
+    kind: str = ""
 
-    def to_dict(self) -> dict[str, float]:
-        return {"t": round(self.t, 3), "x": round(self.x, 4), "y": round(self.y, 4)}
+    def to_dict(self) -> dict[str, object]:
+        return {"t": round(self.t, 3), "x": round(self.x, 4), "y": round(self.y, 4),
+                "w": round(self.w, 4), "h": round(self.h, 4), "kind": self.kind}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +42,81 @@ class SubjectTrack:
                 "track": [p.to_dict() for p in self.track]}
 
 
-def _confirmed_faces(samples: list[SubjectSample], max_gap: float) -> list[SubjectSample]:
-    """Faces seen again nearby within ``max_gap`` seconds; a one-off detection is noise."""
-    faces = [s for s in samples if s.source == "face"]
-    keep = []
-    for i, f in enumerate(faces):
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(faces):
-                g = faces[j]
-                if abs(g.t - f.t) <= max_gap and np.hypot(g.x - f.x, g.y - f.y) < 0.2:
-                    keep.append(f)
-                    break
-    return keep
+#: A face counts when the detector saw it at least this many times ...
+FACE_SIGHTINGS = 3
+#: ... within this many seconds either way, where a face could have moved between sightings
+#: (:data:`MAX_SUBJECT_SPEED`, plus a fifth of the frame): the detector sees a face in texture
+#: now and then, a real face is there again and again.
+FACE_CONFIRM_WINDOW = 2.0
+
+
+def _confirmed_faces(samples: list[SubjectSample]) -> list[SubjectSample]:
+    """Faces detected :data:`FACE_SIGHTINGS` times near each other in time and place, and
+    the faces followed by their look from such a detection; fewer sightings are noise."""
+    seen = [s for s in samples if s.source == "face" and not s.tracked]
+
+    def near(f: SubjectSample) -> int:
+        return sum(abs(g.t - f.t) <= FACE_CONFIRM_WINDOW and np.hypot(g.x - f.x, g.y - f.y)
+                   < 0.2 + MAX_SUBJECT_SPEED * abs(g.t - f.t) for g in seen)
+
+    confirmed = [f for f in seen if near(f) >= FACE_SIGHTINGS]
+    stamps = np.array([f.t for f in confirmed])
+    followed = [s for s in samples if s.source == "face" and s.tracked and stamps.size and
+                np.any((stamps <= s.t) & (s.t - stamps <= 2.0))]
+    return sorted([*confirmed, *followed], key=lambda s: s.t)
+
+
+def _together(faces: list[SubjectSample]) -> list[SubjectSample]:
+    """Faces of a shot with two or more people in it, each sample's box grown to take in
+    everyone: a person the detector misses for a moment is still there. People are the
+    places where several faces were seen at once; a sample that already names one person
+    (the one talking, :func:`_speakers`) keeps its box."""
+    groups = [f for f in faces if len(f.faces) >= 2 and f.w > max(b[2] for b in f.faces) * 1.5]
+    if len(groups) < 2:
+        return faces
+    x0 = float(np.median([f.x - f.w / 2 for f in groups]))
+    x1 = float(np.median([f.x + f.w / 2 for f in groups]))
+    y0 = float(np.median([f.y - f.h / 2 for f in groups]))
+    y1 = float(np.median([f.y + f.h / 2 for f in groups]))
+    out = []
+    for f in faces:
+        if len(f.faces) >= 2 and f.w <= max(b[2] for b in f.faces) * 1.01:
+            out.append(f)  # narrowed to the one talking
+            continue
+        a0, a1 = min(x0, f.x - f.w / 2), max(x1, f.x + f.w / 2)
+        b0, b1 = min(y0, f.y - f.h / 2), max(y1, f.y + f.h / 2)
+        out.append(replace(f, x=(a0 + a1) / 2, y=(b0 + b1) / 2, w=a1 - a0, h=b1 - b0))
+    return out
+
+
+#: A face is the one talking when its mouth moved at least this much more than the others'
+#: (the median over :data:`SPEAKER_WINDOW` seconds) while there is speech ...
+SPEAKER_LEAD = 2.0
+#: ... and at least this much (0..1).
+SPEAKER_MIN = 0.04
+SPEAKER_WINDOW = 1.5
+
+
+def _speakers(faces: list[SubjectSample], speech: list[Span]) -> list[SubjectSample]:
+    """Face samples of several people with the box narrowed to the one talking, where that is
+    clear: while there is speech, one mouth moves markedly more than the others (the median
+    over about a second and a half of samples with as many faces, told apart left to right).
+    Where it is not clear, the box keeps them all: the camera frames both."""
+    out = []
+    for f in faces:
+        if len(f.faces) < 2 or not any(s.start <= f.t < s.end for s in speech):
+            out.append(f)
+            continue
+        near = [g for g in faces if abs(g.t - f.t) <= SPEAKER_WINDOW / 2
+                and len(g.faces) == len(f.faces)]
+        act = np.median([[b[4] for b in sorted(g.faces)] for g in near], axis=0)
+        order = np.argsort(act)[::-1]
+        top, second = float(act[order[0]]), float(act[order[1]])
+        if top >= SPEAKER_MIN and top >= SPEAKER_LEAD * second:
+            x, y, w, h, _ = sorted(f.faces)[int(order[0])]
+            f = replace(f, x=x, y=y, w=w, h=h)
+        out.append(f)
+    return out
 
 
 def _despiked(samples: list[SubjectSample]) -> list[SubjectSample]:
@@ -68,6 +137,11 @@ def _despiked(samples: list[SubjectSample]) -> list[SubjectSample]:
     return out
 
 
+#: Smoothing time constant of a face's track (seconds).
+FACE_TAU = 0.15
+#: A face detector's box covers the eyes to the mouth: the head, hair and chin the camera
+#: must keep in view are this much bigger.
+FACE_BOX_GROWTH = 1.4
 #: A motion sample's subject must hold at least this share of all that moves (its weight).
 MIN_MOTION_SHARE = 0.5
 #: Frame sizes per second: a subject a viewer can follow takes well over a second to cross
@@ -127,6 +201,14 @@ def _hold_point(evidence: list[SubjectSample], motion: list[SubjectSample]
     return densest_point(evidence)
 
 
+def _runs(sel: np.ndarray, kinds: np.ndarray) -> list[np.ndarray]:
+    """``sel`` (indices in order) split where the kind of evidence changes."""
+    if sel.size == 0:
+        return []
+    cuts = np.flatnonzero(kinds[sel][1:] != kinds[sel][:-1]) + 1
+    return [r for r in np.split(sel, cuts) if r.size]
+
+
 def _smooth_segment(t: np.ndarray, v: np.ndarray, tau: float) -> np.ndarray:
     """Median of 3, then a forward-backward exponential smoother with time constant ``tau``."""
     if v.size >= 3:
@@ -149,6 +231,7 @@ def subject_track(
     rate: float = 5.0,
     face_gap: float = 2.5,
     tau: float = 0.6,
+    speech: list[Span] | None = None,
 ) -> SubjectTrack:
     """Build a smoothed subject track.
 
@@ -173,12 +256,17 @@ def subject_track(
         A face holds the track for this long around its detections.
     tau
         Smoothing time constant, seconds.
+    speech
+        When people talk: of several faces, the one talking is framed (:func:`_speakers`).
     """
     if not samples or duration <= 0:
         return SubjectTrack("none", 0, [])
     times = np.arange(0.0, duration, 1.0 / rate)
     xs = np.full(times.size, 0.5)
     ys = np.full(times.size, 0.5)
+    ws = np.zeros(times.size)
+    hs = np.zeros(times.size)
+    kinds = np.full(times.size, "", dtype=object)
     used: set[str] = set()
     reach = {"face": face_gap, "motion": 1.0, "saliency": 1e9}
     spans = shots or [Span(0.0, duration)]
@@ -186,7 +274,7 @@ def subject_track(
     for shot in spans:
         # Evidence never crosses a cut: the subject of one shot says nothing about the next.
         inside = [s for s in samples if shot.start <= s.t < shot.end]
-        faces = _confirmed_faces(inside, face_gap)
+        faces = _together(_speakers(_confirmed_faces(inside), speech or []))
         n_faces += len(faces)
         rest = _despiked([s for s in inside if s.source in ("motion", "saliency")])
         by_source = {
@@ -200,6 +288,7 @@ def subject_track(
         if not faces and rest and not one_moving_subject(moving):
             if sel.size:
                 xs[sel], ys[sel] = _hold_point(rest, moving)
+                kinds[sel] = "held"
                 used.update(s.source for s in rest)
             continue
         for k in sel:
@@ -210,14 +299,22 @@ def subject_track(
                 st = stamps[kind]
                 if st.size and float(np.min(np.abs(st - t))) <= reach[kind]:
                     obs = by_source[kind]
+                    grow = FACE_BOX_GROWTH if kind == "face" else 1.0
                     xs[k] = float(np.interp(t, st, [o.x for o in obs]))
                     ys[k] = float(np.interp(t, st, [o.y for o in obs]))
+                    ws[k] = grow * float(np.interp(t, st, [o.w for o in obs]))
+                    hs[k] = grow * float(np.interp(t, st, [o.h for o in obs]))
+                    kinds[k] = kind
                     used.add(kind)
                     break
-        if sel.size:
-            xs[sel] = _smooth_segment(times[sel], xs[sel], tau)
-            ys[sel] = _smooth_segment(times[sel], ys[sel], tau)
+        # Smoothed run by run of one kind of evidence: a face's place is measured well and
+        # needs little (a face at a turn must not be smoothed away), what moves needs more.
+        for run in _runs(sel, kinds):
+            k = FACE_TAU if kinds[run[0]] == "face" else tau
+            for v in (xs, ys, ws, hs):
+                v[run] = _smooth_segment(times[run], v[run], k)
     source = used.pop() if len(used) == 1 else ("mixed" if used else "none")
-    track = [TrackPoint(float(t), float(np.clip(x, 0, 1)), float(np.clip(y, 0, 1)))
-             for t, x, y in zip(times, xs, ys, strict=True)]
+    track = [TrackPoint(float(t), float(np.clip(x, 0, 1)), float(np.clip(y, 0, 1)),
+                        float(np.clip(w, 0, 1)), float(np.clip(h, 0, 1)), str(k))
+             for t, x, y, w, h, k in zip(times, xs, ys, ws, hs, kinds, strict=True)]
     return SubjectTrack(source, n_faces, track)

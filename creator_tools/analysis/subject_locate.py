@@ -35,8 +35,16 @@ PERSIST_SECONDS = 1.5
 #: A face seen marks where the subject is for longer (the detector misses turned heads).
 FACE_PERSIST_SECONDS = 3.0
 
-#: OpenCV's Haar frontal-face cascade.
+#: OpenCV's Haar frontal-face cascade, and the profile cascade tried when it finds none (on the
+#: frame and its mirror image: the cascade knows faces turned one way).
 FACE_CASCADE = "haarcascade_frontalface_alt2.xml"
+PROFILE_CASCADE = "haarcascade_profileface.xml"
+#: A face the detector misses is followed by its look for this long after it was detected ...
+FACE_TRACK_SECONDS = 2.0
+#: ... where its look matches at least this well (normalised cross-correlation).
+FACE_TRACK_MATCH = 0.6
+#: Another face at least this big (area) next to the biggest is a second person in the shot.
+SECOND_FACE = 0.35
 
 
 @dataclass(slots=True)
@@ -52,6 +60,12 @@ class SubjectSample:
     #: Confidence: a face's grows with its size; a motion sample's is the share of the moving
     #: picture (by mass) that belongs to the picked subject; saliency's is fixed and low.
     weight: float
+    #: For a face: every face of the frame as big as a person beside it, the largest first:
+    #: ``(x, y, w, h, mouth)``, a box and how much more its mouth moved since the previous
+    #: sample than the rest of the face did (0..1). The sample's box covers them all.
+    faces: tuple[tuple[float, float, float, float, float], ...] = ()
+    #: A face found by following the last detected one by its looks, not by the detector.
+    tracked: bool = False
 
 
 class SubjectLocator:
@@ -68,6 +82,7 @@ class SubjectLocator:
     def __init__(self, *, faces: bool = True) -> None:
         self._cv2 = import_cv2()
         self._faces = load_cascade(FACE_CASCADE) if faces else None
+        self._profiles = load_cascade(PROFILE_CASCADE) if faces else None
         self._face_recheck = False
         # The grey frame at the last subject sample, its windowed copy and time, and the
         # camera's motion since (pixels; False once a frame-to-frame estimate failed).
@@ -75,6 +90,9 @@ class SubjectLocator:
         self._pan = np.zeros(2)
         self._pan_ok = True
         self._recent: list[tuple[float, float, float, float]] = []  # (until, x, y, radius)
+        self._last: tuple[np.ndarray, np.ndarray, float] | None = None  # the sample before
+        # The face last detected: its look (a grey patch), its box (0..1) and when.
+        self._face_look: tuple[np.ndarray, tuple[float, float, float, float], float] | None = None
         self._saliency: np.ndarray | None = None
         self.faces_checked = 0
 
@@ -92,42 +110,129 @@ class SubjectLocator:
             self._pan += shift
 
     def locate(self, t: float, rgb: np.ndarray, gray: np.ndarray, win: np.ndarray, *,
-               faces: bool) -> SubjectSample:
+               faces: bool) -> list[SubjectSample]:
         """Where the subject is at time ``t``, given the frame ``rgb``, its half-size grey
         ``gray`` (float32) and that windowed for phase correlation ``win``; ``faces`` runs the
-        face detector at this sample (it also runs to confirm a face seen at the last one)."""
+        face detector at this sample (it also runs to confirm a face seen at the last one).
+
+        A face and what moves are both returned when both are found (a face the track does
+        not confirm later leaves the motion evidence in place); else the salient point.
+        """
         moving = self._motion_subject(t, gray, win)
+        found: list[SubjectSample] = []
         if self._faces is not None and (faces or self._face_recheck):
             # A face just seen is looked for again at the next sample: two sightings close
             # together confirm it (a one-off detection is taken for noise downstream).
-            face = self._find_face(t, rgb)
+            face = self._find_face(t, rgb, gray)
             self._face_recheck = face is not None and not self._face_recheck
+            if face is None:  # the detector missed it: follow the face last seen by its looks
+                face = self._track_face(t, gray)
+            else:
+                self._remember_face(face, gray)
             if face is not None:
                 if moving is not None:
                     self._recent.pop()
                 # Motion near the face is preferred once the detector loses it.
                 self._recent.append((t + FACE_PERSIST_SECONDS, face.x, face.y,
                                      max(PERSIST_RADIUS, face.w, face.h)))
-                return face
+                found.append(face)
         if moving is not None:
-            return moving
+            return [*found, moving]
+        if found:
+            return found
         cx, cy = self._salient_point(gray)
-        return SubjectSample(t, cx, cy, 0.0, 0.0, "saliency", 0.1)
+        return [SubjectSample(t, cx, cy, 0.0, 0.0, "saliency", 0.1)]
 
-    def _find_face(self, t: float, rgb: np.ndarray) -> SubjectSample | None:
-        """The largest frontal face (OpenCV's Haar cascade), or None."""
+    def _find_face(self, t: float, rgb: np.ndarray, gray: np.ndarray) -> SubjectSample | None:
+        """The faces of the frame (OpenCV's Haar cascades: frontal, else profile), or None.
+
+        The sample's box is the largest face's, grown to take in the others as big as a
+        person beside it (two people talking: the camera frames both).
+        """
         cv2 = self._cv2
         h, w = rgb.shape[:2]
         self.faces_checked += 1
         g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        found = self._faces.detectMultiScale(g, scaleFactor=1.1, minNeighbors=4,  # type: ignore[union-attr]
-                                             minSize=(max(20, h // 9),) * 2)
-        if not len(found):
+        found = self._detect(self._faces, g, 4)
+        if not found and self._profiles is not None:
+            # The profile cascade sees faces in busy texture more readily: it must be surer.
+            found = self._detect(self._profiles, g, 6)
+            found += [(w - x - fw, y, fw, fh) for x, y, fw, fh in
+                      self._detect(self._profiles, cv2.flip(g, 1), 6)]
+        if not found:
             return None
-        # The largest face is the subject; its weight grows with its relative area.
-        fx, fy, fw, fh = max(found, key=lambda f: f[2] * f[3])
-        return SubjectSample(t, (fx + fw / 2) / w, (fy + fh / 2) / h, fw / w, fh / h, "face",
-                             float(min(1.0, 10 * fw * fh / (w * h)) + 0.5))
+        found.sort(key=lambda f: -f[2] * f[3])
+        big = found[0][2] * found[0][3]
+        people = [f for f in found if f[2] * f[3] >= SECOND_FACE * big]
+        boxes = tuple(((x + fw / 2) / w, (y + fh / 2) / h, fw / w, fh / h,
+                       self._mouth(gray, (x / w, y / h, fw / w, fh / h)))
+                      for x, y, fw, fh in people)
+        x0 = min(b[0] - b[2] / 2 for b in boxes)
+        x1 = max(b[0] + b[2] / 2 for b in boxes)
+        y0 = min(b[1] - b[3] / 2 for b in boxes)
+        y1 = max(b[1] + b[3] / 2 for b in boxes)
+        # Its weight grows with the largest face's relative area.
+        return SubjectSample(t, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, "face",
+                             float(min(1.0, 10 * big / (w * h)) + 0.5), boxes)
+
+    def _remember_face(self, face: SubjectSample, gray: np.ndarray) -> None:
+        """Keep the look of the largest face detected, to follow it when the detector misses."""
+        x, y, w, h, _ = face.faces[0]
+        gh, gw = gray.shape
+        x0, y0 = int((x - w / 2) * gw), int((y - h / 2) * gh)
+        x1, y1 = int((x + w / 2) * gw), int((y + h / 2) * gh)
+        if x1 - x0 >= 6 and y1 - y0 >= 6 and x0 >= 0 and y0 >= 0 and x1 <= gw and y1 <= gh:
+            self._face_look = (gray[y0:y1, x0:x1].copy(), (x, y, w, h), face.t)
+
+    def _track_face(self, t: float, gray: np.ndarray) -> SubjectSample | None:
+        """The face last detected, found again by its look (normalised cross-correlation)
+        near where it was, while it was seen less than :data:`FACE_TRACK_SECONDS` ago."""
+        if self._face_look is None or t - self._face_look[2] > FACE_TRACK_SECONDS:
+            return None
+        patch, (x, y, w, h), _ = self._face_look
+        gh, gw = gray.shape
+        ph, pw = patch.shape
+        # Search a box-sized margin around it: a face crosses a frame in a second or more.
+        x0, y0 = max(0, int((x - w / 2 - w) * gw)), max(0, int((y - h / 2 - h / 2) * gh))
+        x1, y1 = min(gw, int((x + w / 2 + w) * gw)), min(gh, int((y + h / 2 + h / 2) * gh))
+        if x1 - x0 <= pw or y1 - y0 <= ph:
+            return None
+        score = self._cv2.matchTemplate(gray[y0:y1, x0:x1], patch, self._cv2.TM_CCOEFF_NORMED)
+        _, best, _, (bx, by) = self._cv2.minMaxLoc(score)
+        if best < FACE_TRACK_MATCH:
+            return None
+        cx, cy = (x0 + bx + pw / 2) / gw, (y0 + by + ph / 2) / gh
+        self._face_look = (patch, (cx, cy, w, h), self._face_look[2])
+        return SubjectSample(t, cx, cy, w, h, "face", 0.4, ((cx, cy, w, h, 0.0),),
+                             tracked=True)
+
+    def _mouth(self, gray: np.ndarray, box: tuple[float, float, float, float]) -> float:
+        """How much more the mouth of the face in ``box`` (left, top, width, height; 0..1)
+        changed since the previous subject sample than its eyes and forehead did: a talking
+        mouth moves on its own, a moving head moves both (0..1; 0 without a previous sample).
+        """
+        if self._last is None or self._last[0].shape != gray.shape:
+            return 0.0
+        h, w = gray.shape
+        x0, y0 = int(box[0] * w), int(box[1] * h)
+        x1, y1 = int((box[0] + box[2]) * w), int((box[1] + box[3]) * h)
+        if x1 - x0 < 4 or y1 - y0 < 6:
+            return 0.0
+        diff = np.abs(gray[y0:y1, x0:x1] - self._last[0][y0:y1, x0:x1])
+        rows = diff.shape[0]
+        cols = slice(diff.shape[1] // 4, 3 * diff.shape[1] // 4)
+        mouth = float(diff[2 * rows // 3 :, cols].mean())
+        upper = float(diff[: rows // 2, cols].mean())
+        return float(min(1.0, max(0.0, mouth - upper) / 32.0))
+
+    def _detect(self, cascade: object, gray: np.ndarray, neighbours: int
+                ) -> list[tuple[int, int, int, int]]:
+        """Faces in ``gray``: ``(x, y, w, h)`` pixel boxes (fine scale steps: the faces of a
+        320 px analysis frame are small)."""
+        h = gray.shape[0]
+        found = cascade.detectMultiScale(gray, scaleFactor=1.08, minNeighbors=neighbours,  # type: ignore[attr-defined]
+                                         minSize=(max(20, h // 9),) * 2)
+        return [(int(a), int(b), int(c), int(d)) for a, b, c, d in found] if len(found) else []
 
     def _motion_subject(self, t: float, gray: np.ndarray, win: np.ndarray,
                         ) -> SubjectSample | None:
@@ -139,6 +244,7 @@ class SubjectLocator:
         split into blobs; :func:`pick_blob` picks the subject among them.
         """
         ref, self._ref = self._ref, (gray, win, t)
+        self._last = ref
         pan, pan_ok = self._pan.copy(), self._pan_ok
         self._pan[:] = 0.0
         self._pan_ok = True

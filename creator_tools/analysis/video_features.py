@@ -167,7 +167,7 @@ class VideoFeatureExtractor:
         if index % self._subject_every == 0 and self._prev_gray is not None:
             assert self._prev_win is not None  # windowed with every decoded grey frame
             faces = self._face_every and index % self._face_every == 0
-            self.subjects.append(self.locator.locate(t, rgb, self._prev_gray, self._prev_win,
+            self.subjects.extend(self.locator.locate(t, rgb, self._prev_gray, self._prev_win,
                                                      faces=bool(faces)))
 
     def _global_shift(self, gray: np.ndarray) -> tuple[float, float]:

@@ -90,7 +90,7 @@ def with_edit_options(func: F) -> F:
 def flags_of(func: Callable[..., Any]) -> dict[str, str]:
     """Each parameter's flag as the command spells it (``exports`` -> ``--export``)."""
     out = {}
-    for name, param in inspect.signature(func).parameters.items():
+    for name, param in inspect.signature(func, eval_str=True).parameters.items():
         decls: tuple[str, ...] = ()
         for extra in getattr(param.annotation, "__metadata__", ()):
             decls = tuple(d for decl in getattr(extra, "param_decls", None) or ()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
+
+import numpy as np
 
 from creator_tools.edit.plan import EditPlan, Keyframe
 
@@ -38,27 +41,67 @@ def source_path_value(plan: EditPlan, t: int, axis: str) -> float:
     keys: list[Keyframe] = plan.reframe.keyframes
     if not keys:
         return 0.5
-    if t <= keys[0].t:
-        return getattr(keys[0], axis)
-    for a, b in itertools.pairwise(keys):
-        if a.t <= t <= b.t:
-            va, vb = getattr(a, axis), getattr(b, axis)
-            return va + (vb - va) * (t - a.t) / max(b.t - a.t, 1)
-    return getattr(keys[-1], axis)
+    return float(np.interp(t, [k.t for k in keys], [getattr(k, axis) for k in keys]))
 
 
 def output_path_points(plan: EditPlan, axis: str) -> list[list[tuple[float, float]]]:
     """Per kept segment, the crop-centre curve as (output seconds, value) points."""
+    keys = plan.reframe.keyframes
+    kt = np.array([k.t for k in keys], dtype=np.int64)
+    kv = np.array([getattr(k, axis) for k in keys]) if keys else np.full(1, 0.5)
     out: list[list[tuple[float, float]]] = []
     offset = 0
     for seg in plan.segments:
-        inside = [k.t for k in plan.reframe.keyframes if seg.start < k.t < seg.end]
-        ticks = [seg.start, *inside, seg.end]
-        pts = [(plan.seconds(offset + t - seg.start), source_path_value(plan, t, axis))
-               for t in ticks]
-        out.append(pts)
+        a, b = np.searchsorted(kt, seg.start, "right"), np.searchsorted(kt, seg.end, "left")
+        ticks = np.concatenate([[seg.start], kt[a:b], [seg.end]])
+        values = np.interp(ticks, kt, kv) if keys else np.full(ticks.size, 0.5)
+        out.append([(plan.seconds(offset + int(t) - seg.start), float(v))
+                    for t, v in zip(ticks, values, strict=True)])
         offset += seg.end - seg.start
     return out
+
+
+def source_zoom(plan: EditPlan, t: int) -> float:
+    """The window's steadying zoom at source tick ``t`` (a keyframe's zoom holds until the
+    next keyframe's)."""
+    keys = plan.reframe.keyframes
+    if not keys:
+        return 1.0
+    return keys[max(0, bisect.bisect_right([k.t for k in keys], t) - 1)].zoom
+
+
+def zoom_changes(plan: EditPlan) -> list[tuple[float, float]]:
+    """The window's zoom over the output: ``(output seconds, zoom)`` where it changes, from
+    0."""
+    keys = plan.reframe.keyframes
+    kt = [k.t for k in keys]
+    out: list[tuple[float, float]] = []
+    offset = 0
+    for seg in plan.segments:
+        a, b = bisect.bisect_right(kt, seg.start), bisect.bisect_left(kt, seg.end)
+        first = keys[a - 1].zoom if a > 0 else (keys[0].zoom if keys else 1.0)
+        for t, z in [(seg.start, first), *((k.t, k.zoom) for k in keys[a:b])]:
+            if not out or z != out[-1][1]:
+                out.append((plan.seconds(offset + t - seg.start), z))
+        offset += seg.end - seg.start
+    return out
+
+
+def layout_runs(plan: EditPlan) -> list[tuple[float, float | None, str]]:
+    """The output as runs of one layout: ``(start, end, mode)`` in output seconds (the last
+    run's end is ``None``)."""
+    r = plan.reframe
+    starts: list[tuple[float, str]] = []
+    offset = 0
+    for seg in plan.segments:
+        ticks = [seg.start, *(s.t for s in r.layout if seg.start < s.t < seg.end)]
+        for t in ticks:
+            mode = r.mode_at(t)
+            if not starts or mode != starts[-1][1]:
+                starts.append((plan.seconds(offset + t - seg.start), mode))
+        offset += seg.end - seg.start
+    ends: list[float | None] = [s for s, _ in starts[1:]]
+    return [(s, e, m) for (s, m), e in zip(starts, [*ends, None], strict=True)]
 
 
 def piecewise_expr(pieces: list[list[tuple[float, float]]], scale: float, shift: float,

@@ -92,11 +92,36 @@ class OutputSpec:
 
 @dataclass(frozen=True, slots=True)
 class Keyframe:
-    """Crop centre at source tick ``t``: ``x``, ``y`` in 0..1 of the displayed source frame."""
+    """Crop centre at source tick ``t``: ``x``, ``y`` in 0..1 of the displayed source frame.
+
+    ``zoom`` tightens the window from this keyframe on (the virtual camera's room to steady a
+    shaky shot; it changes only where a shot starts).
+    """
 
     t: int = _f(low=0, high=MAX_TICKS)
     x: float = _f(low=0.0, high=1.0)
     y: float = _f(low=0.0, high=1.0)
+    zoom: float = _f(1.0, low=1.0, high=2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectBox:
+    """The subject at source tick ``t``: its box's centre ``x``, ``y`` and size ``w``, ``h``
+    in 0..1 of the displayed source frame (what the camera framed; 0 x 0: a point)."""
+
+    t: int = _f(low=0, high=MAX_TICKS)
+    x: float = _f(low=0.0, high=1.0)
+    y: float = _f(low=0.0, high=1.0)
+    w: float = _f(0.0, low=0.0, high=1.0)
+    h: float = _f(0.0, low=0.0, high=1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutSwitch:
+    """From source tick ``t`` on, the picture is laid out by ``mode`` (see :class:`Reframe`)."""
+
+    t: int = _f(low=0, high=MAX_TICKS)
+    mode: str = _f(choices=REFRAME_MODES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +131,25 @@ class Reframe:
     ``crop``: a window of the output's aspect follows ``keyframes`` (piecewise linear);
     ``fill``: the whole picture over a blurred, cropped copy of itself; ``letterbox``: the whole
     picture on black; ``none``: scale only (the source already has the output's aspect).
-    ``zoom`` >= 1 tightens the crop.
+    ``zoom`` >= 1 tightens the crop. ``layout`` switches the mode from a tick on (a shot
+    whose subject cannot fit the crop is shown whole). ``subject`` is the subject's box over
+    time, as the virtual camera saw it (for people and tools: the renderer does not read it).
     """
 
     mode: str = _f("crop", choices=REFRAME_MODES)
     keyframes: list[Keyframe] = field(default_factory=list)
     zoom: float = _f(1.0, low=1.0, high=4.0)
+    layout: list[LayoutSwitch] = field(default_factory=list)
+    subject: list[SubjectBox] = field(default_factory=list)
+
+    def mode_at(self, t: int) -> str:
+        """The layout at source tick ``t``."""
+        mode = self.mode
+        for switch in self.layout:
+            if switch.t > t:
+                break
+            mode = switch.mode
+        return mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,16 +548,21 @@ class _Loader:
         return spec
 
     def reframe(self, d: dict[str, Any], w: str) -> Reframe:
-        keys = []
-        last = -1
-        for i, k in enumerate(self.value(d, Reframe, "keyframes", w)):
-            kw = f"{w}.keyframes[{i}]"
-            kf = self.load(Keyframe, k, kw)
-            if kf.t <= last:
-                raise self.fail(f"{kw}.t", "keyframe times must increase")
-            last = kf.t
-            keys.append(kf)
-        return self.build(Reframe, d, w, keyframes=keys)
+        parts = {}
+        for name, cls in (("keyframes", Keyframe), ("layout", LayoutSwitch),
+                          ("subject", SubjectBox)):
+            items = []
+            last = -1
+            for i, k in enumerate(self.value(d, Reframe, name, w)):
+                kw = f"{w}.{name}[{i}]"
+                item = self.load(cls, k, kw)
+                if item.t <= last:
+                    raise self.fail(f"{kw}.t",
+                                    f"{name.removesuffix('s')} times must increase")
+                last = item.t
+                items.append(item)
+            parts[name] = items
+        return self.build(Reframe, d, w, **parts)
 
     def audio(self, d: dict[str, Any], w: str) -> AudioPlan:
         return self.build(AudioPlan, d, w, music=self.value(d, AudioPlan, "music", w))

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from creator_tools.analysis.result import Analysis
+from creator_tools.analysis.shots import Transition
 from creator_tools.analysis.spans import Span
 from creator_tools.captions.transcript import Word
+from creator_tools.edit.camera import CameraSettings, frame_shots
 from creator_tools.edit.plan import (
     AudioPlan,
     Captions,
@@ -18,14 +20,16 @@ from creator_tools.edit.plan import (
     EditPlan,
     Enhance,
     Keyframe,
+    LayoutSwitch,
     Look,
     Music,
     OutputSpec,
     Reframe,
     Segment,
     Source,
+    SubjectBox,
 )
-from creator_tools.edit.reframe import CameraSettings, CropGeometry, crop_path
+from creator_tools.edit.reframe import CropGeometry
 from creator_tools.errors import NoVideoError, OptionError
 from creator_tools.settings import ASPECTS, EDIT_DEFAULTS, PLATFORMS
 
@@ -61,6 +65,8 @@ class EditOptions:
     words: tuple[Word, ...] = ()
     #: Move each cut onto a beat of the music bed (within the removed silence only).
     snap_beats: bool = _D["snap_beats"]
+    stabilize_zoom: float = _D["stabilize_zoom"]
+    keep_resolution: bool = _D["keep_resolution"]
     burn_captions: bool = False
     caption_style: str = _D["caption_style"]
 
@@ -112,6 +118,36 @@ def snap_to_beats(segments: list[Segment], tb: Fraction, *, period: float,
                 end += delta
         out.append(Segment(seg.start, end, seg.source))
         acc += end - seg.start
+    return out
+
+
+def outside_transitions(segments: list[Segment], transitions: list[Transition],
+                        tb: Fraction, limit: int) -> list[Segment]:
+    """Kept segments with no boundary inside a gradual transition (fade, dissolve).
+
+    A boundary that falls inside one moves out to its edge, away from the segment's middle
+    (a start back to where the transition begins, an end on to where it ends): the cut then
+    lands on a whole picture, never on a blend, and nothing the segment kept is lost.
+    Segments that come to overlap are joined. ``tb`` seconds per tick; ``limit``: the
+    source's length in ticks.
+    """
+    spans = []
+    for tr in transitions:
+        lo = int(Fraction(tr.start).limit_denominator(10**6) // tb)
+        hi = min(limit, -int(-Fraction(tr.end).limit_denominator(10**6) // tb))
+        if hi - lo > 1:
+            spans.append((lo, hi))
+    out: list[Segment] = []
+    for seg in segments:
+        start, end = seg.start, seg.end
+        while (inner := [lo for lo, hi in spans if lo < start < hi]):  # overlapping ones too
+            start = min(inner)
+        while (inner := [hi for lo, hi in spans if lo < end < hi]):
+            end = max(inner)
+        if out and out[-1].source == seg.source and start <= out[-1].end:
+            out[-1] = Segment(out[-1].start, max(out[-1].end, end), seg.source)
+        else:
+            out.append(Segment(start, end, seg.source))
     return out
 
 
@@ -190,7 +226,8 @@ def _enhance(a: Analysis, o: EditOptions) -> Enhance:
     )
 
 
-def _reframe(a: Analysis, o: EditOptions, tb: Fraction, out_w: int, out_h: int) -> Reframe:
+def _reframe(a: Analysis, o: EditOptions, tb: Fraction, out_w: int, out_h: int,
+             notes: list[str]) -> Reframe:
     v = a.media.video
     assert v is not None
     src_aspect = v.display_width / v.display_height
@@ -205,18 +242,74 @@ def _reframe(a: Analysis, o: EditOptions, tb: Fraction, out_w: int, out_h: int) 
             mode = "crop"
         else:
             mode = "fill"
+    steady = o.enhance and o.stabilize and a.motion is not None and bool(a.motion.shaky)
+    if mode == "none" and steady:
+        mode = "crop"  # a window as big as the picture: the steadying zoom gives it room
     if mode != "crop":
         return Reframe(mode=mode)
     geo = CropGeometry.for_aspect(v.display_width, v.display_height, out_w, out_h)
-    keys = crop_path(a.subject.track, geo, shots=a.shots, duration=a.duration,
-                     settings=CameraSettings())
+    framings = frame_shots(a.subject.track, geo, shots=a.shots, duration=a.duration,
+                           camera=a.camera, fps=float(1 / tb),
+                           settings=CameraSettings(stabilize=steady,
+                                                   max_zoom=o.stabilize_zoom))
+    # A shot whose subject cannot fit the window (two people far apart) is shown whole, unless
+    # the creator asked for a crop.
+    whole = "fill" if src_aspect > out_aspect else "letterbox"
+    layout: list[LayoutSwitch] = []
+    current = "crop"
+    for f in framings:
+        want = "crop" if f.fits else (whole if o.reframe == "auto" else "crop")
+        if not f.fits:
+            what = f"shown whole ({want})" if want != "crop" else "cropped as asked"
+            notes.append(f"{f.shot.start:.1f}-{f.shot.end:.1f} s: the subject is wider than "
+                         f"the {out_w}x{out_h} crop, {what}")
+        if want != current:
+            layout.append(LayoutSwitch(_tick(f.shot.start, tb), want))
+            current = want
     frames: list[Keyframe] = []
-    for t, x, y in keys:
-        tick = int(Fraction(t).limit_denominator(10**6) / tb)
-        if frames and tick <= frames[-1].t:
-            tick = frames[-1].t + 1
-        frames.append(Keyframe(tick, x, y))
-    return Reframe(mode="crop", keyframes=frames)
+    for f in framings:
+        for t, x, y in f.keys:
+            tick = _tick(t, tb)
+            if frames and tick <= frames[-1].t:
+                tick = frames[-1].t + 1
+            frames.append(Keyframe(tick, x, y, f.zoom))
+    subject = []
+    for p in a.subject.track:
+        tick = _tick(p.t, tb)
+        if not subject or tick > subject[-1].t:
+            subject.append(SubjectBox(tick, p.x, p.y, p.w, p.h))
+    return Reframe(mode="crop", keyframes=frames, layout=layout, subject=subject)
+
+
+#: A source shown bigger than this many times its size gets a note: it will look soft.
+MAX_UPSCALE = 3.0
+#: Output sizes by their short side, for keeping a small source near its own size.
+SIZE_CLASSES = (360, 540, 720, 1080)
+
+
+def _output_size(sw: int, sh: int, full: tuple[int, int], *, keep: bool,
+                 notes: list[str]) -> tuple[int, int]:
+    """The output size: ``full`` (the aspect's 1080p size), or with ``keep`` the source's
+    resolution class (:data:`SIZE_CLASSES`: the smallest at least its short side). A note says
+    when the picture is shown more than :data:`MAX_UPSCALE` times bigger."""
+    W, H = full
+    short = min(W, H)
+    if keep:
+        cls = next((c for c in SIZE_CLASSES if c >= min(sw, sh)), short)
+        if cls < short:
+            W, H = (max(2, round(W * cls / short / 2) * 2), max(2, round(H * cls / short / 2) * 2))
+    # The part of the source on screen: a window of the output's aspect (its width).
+    seen = sh * W / H if sw / sh > W / H else sw
+    scale = W / seen
+    if scale > MAX_UPSCALE:
+        hint = "" if keep else " (--keep-resolution keeps it nearer its own size)"
+        notes.append(f"the {sw}x{sh} source is shown {scale:.1f}x bigger at {W}x{H}: it will "
+                     f"look soft{hint}")
+    return W, H
+
+
+def _tick(t: float, tb: Fraction) -> int:
+    return int(Fraction(t).limit_denominator(10**6) / tb)
 
 
 def _caption_words(words: tuple[Word, ...], tb: Fraction, limit: int) -> list[CaptionWord]:
@@ -258,10 +351,12 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
         # The bed plays from music.offset at output time 0: its beats are at k * period.
         period = 60.0 / o.music.bpm
         segments = snap_to_beats(segments, tb, period=period, phase=-o.music.offset % period)
+    segments = outside_transitions(segments, a.transitions, tb, limit)
     if not segments:
         segments = [Segment(0, limit)]
-    w, h = ASPECTS[o.aspect]
     notes: list[str] = []
+    w, h = _output_size(v.display_width, v.display_height, ASPECTS[o.aspect],
+                        keep=o.keep_resolution, notes=notes)
     plan = EditPlan(
         timebase=tb,
         sources=[Source("main", str(Path(a.media.path).resolve()), limit, True,
@@ -269,7 +364,7 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
         segments=segments,
         output=OutputSpec(width=w, height=h, fps=str(fps), platform=p.name,
                           max_duration=p.max_duration, crf=o.crf, preset=o.preset),
-        reframe=_reframe(a, o, tb, w, h),
+        reframe=_reframe(a, o, tb, w, h, notes),
         enhance=_enhance(a, o),
         look=o.look,
         audio=AudioPlan(target_lufs=p.target_lufs, true_peak_db=p.true_peak_db,

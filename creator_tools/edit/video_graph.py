@@ -1,12 +1,19 @@
-"""The picture of an edit as one ffmpeg filtergraph: cuts, tone mapping, stabilization,
-reframing, corrections, the look, burned captions; it ends in ``[vout]``."""
+"""The picture of an edit as one ffmpeg filtergraph: cuts, tone mapping, the virtual camera's
+window (reframing and stabilization), corrections, the look, burned captions; it ends in
+``[vout]``."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from creator_tools.edit.filtergraph import cut_and_join, output_path_points, piecewise_expr
+from creator_tools.edit.filtergraph import (
+    cut_and_join,
+    layout_runs,
+    output_path_points,
+    piecewise_expr,
+    zoom_changes,
+)
 from creator_tools.edit.plan import EditPlan
 from creator_tools.media.ffmpeg_escape import escape_filter_path
 from creator_tools.media.probe import MediaInfo, VideoInfo
@@ -34,69 +41,112 @@ def video_graph(plan: EditPlan, info: MediaInfo, workdir: Path) -> str:
         [f"trim=start_frame={seg.start}:end_frame={seg.end},setpts=PTS-STARTPTS"
          for seg in plan.segments],
         audio=False, out="vcat")
-    # -- picture --------------------------------------------------------------------------
-    src = plan.source("main")
-    sw, sh = v.display_width, v.display_height
-    chain: list[str] = []
-    e = plan.enhance
-    tonemap = e.tonemap or src.hdr
-    if tonemap:
-        chain += ["zscale=t=linear:npl=100", "format=gbrpf32le", "zscale=p=bt709",
-                  "tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv", "format=yuv420p"]
-    mode = plan.reframe.mode
-    # Stabilization sees the source picture, before any crop: after a moving crop it would
-    # take the virtual camera's pans for shake (and ffmpeg 9.0.2's deshake crashes on a
-    # crop window that moves). Its search range must be a multiple of 16 pixels.
-    if e.stabilize:
-        chain.append("deshake=rx=32:ry=32:edge=mirror")
-    W, H = out.width, out.height
-    # Grading runs where the picture has the fewest pixels: on the crop before upscaling, on
-    # the scaled picture before padding, on the source before the fill composition.
-    grade = _grade(plan, workdir, v, tonemapped=tonemap)
-    src_label = "vcat"
-    if mode == "crop":
-        from creator_tools.edit.reframe import CropGeometry
-
-        geo = CropGeometry.for_aspect(sw, sh, W, H, plan.reframe.zoom)
-        cw, ch = min(_even(geo.width * sw), sw - sw % 2), min(_even(geo.height * sh), sh - sh % 2)
-        x = piecewise_expr(output_path_points(plan, "x"), sw, -cw / 2, 0, sw - cw)
-        y = piecewise_expr(output_path_points(plan, "y"), sh, -ch / 2, 0, sh - ch)
-        chain.append(f"crop=w={cw}:h={ch}:x='{x}':y='{y}':exact=1")
-        if e.denoise > 0:
-            chain.append(_denoise(e.denoise))
-        chain += grade
-        chain.append(f"scale={W}:{H}:flags=bicubic")
-    elif mode == "fill":
-        if sw % 2 or sh % 2:  # zscale (in the grade) refuses odd 4:2:0 sizes; 1x1 -> 2x2
-            chain.append("scale='max(2,trunc(iw/2)*2)':'max(2,trunc(ih/2)*2)'")
-        if e.denoise > 0:
-            chain.append(_denoise(e.denoise))
-        chain += grade
-        chains.append(f"[vcat]{','.join([*chain, 'split'])}[fg][bg]")
-        small = (_even(W / 8), _even(H / 8))
-        chains.append(
-            f"[bg]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase,"
-            f"crop={small[0]}:{small[1]},boxblur=4:2,scale={W}:{H},eq=brightness=-0.06[bgb]")
-        chains.append(f"[fg]scale={W}:{H}:force_original_aspect_ratio=decrease:"
-                      "force_divisible_by=2:flags=bicubic[fgs]")
-        chains.append("[bgb][fgs]overlay=(W-w)/2:(H-h)/2[vframed]")
-        chain = []
-        src_label = "vframed"
-    else:  # letterbox, none
-        if e.denoise > 0:
-            chain.append(_denoise(e.denoise))
-        chain.append(f"scale={W}:{H}:force_original_aspect_ratio=decrease:"
-                     "force_divisible_by=2:flags=bicubic")
-        chain += grade
-        chain.append(f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:black")
-    chain += _burned_captions(plan, workdir)
+    # -- picture: one layout, or one branch per run of a layout ---------------------------
+    runs = layout_runs(plan)
+    if len(runs) == 1:
+        chains += _layout(plan, v, workdir, runs[0][2], "vcat", "vlaid")
+    else:  # a shot shown whole among cropped ones: each run in its own branch, joined again
+        chains.append("[vcat]split=" + str(len(runs)) +
+                      "".join(f"[lay{i}]" for i in range(len(runs))))
+        for i, (start, end, mode) in enumerate(runs):
+            # Trimmed on the output's clock, which the crop's path and zoom commands follow;
+            # each branch restarts at 0 only after its picture is made.
+            trim = f"trim=start={start:.6f}" + ("" if end is None else f":end={end:.6f}")
+            chains += _layout(plan, v, workdir, mode, f"lay{i}", f"laid{i}", first=trim,
+                              last="setpts=PTS-STARTPTS", tag=str(i))
+        chains.append("".join(f"[laid{i}]" for i in range(len(runs)))
+                      + f"concat=n={len(runs)}:v=1:a=0[vlaid]")
+    chain = _burned_captions(plan, workdir)
     # The pictures are BT.709 limited range by now (the grade converts other matrices). The
     # frames carry the tags to x264 and the stream: ffmpeg 9 takes them from the frames and
     # ignores -colorspace/-color_primaries/-color_trc/-color_range on the output.
     chain += ["setsar=1", "format=yuv420p",
               "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
-    chains.append(f"[{src_label}]" + ",".join(chain) + f"[{VIDEO_OUT}]")
+    chains.append("[vlaid]" + ",".join(chain) + f"[{VIDEO_OUT}]")
     return ";\n".join(chains)
+
+
+def _layout(plan: EditPlan, v: VideoInfo, workdir: Path, mode: str, src: str, dst: str, *,
+            first: str | None = None, last: str | None = None, tag: str = "") -> list[str]:
+    """Chains from ``[src]`` to ``[dst]`` laying the cut picture out by ``mode`` at the
+    output's size: tone mapping, the virtual camera's window (crop), the whole picture over a
+    blurred copy (fill) or on black (letterbox, none), denoise and the grade. ``first`` and
+    ``last`` are filters run before and after; ``tag`` keeps a branch's labels apart."""
+    e = plan.enhance
+    out = plan.output
+    W, H = out.width, out.height
+    sw, sh = v.display_width, v.display_height
+    chain: list[str] = [first] if first else []
+    tonemap = e.tonemap or plan.source("main").hdr
+    if tonemap:
+        chain += ["zscale=t=linear:npl=100", "format=gbrpf32le", "zscale=p=bt709",
+                  "tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv", "format=yuv420p"]
+    # Grading runs where the picture has the fewest pixels: on the crop before upscaling, on
+    # the scaled picture before padding, on the source before the fill composition.
+    grade = _grade(plan, workdir, v, tonemapped=tonemap)
+    tail = ["setsar=1", *([last] if last else [])]
+    if mode == "crop":
+        # No stabilizing filter: the virtual camera's window (its path in the plan) holds a
+        # shaky picture still at no cost per pixel.
+        chain += _window(plan, v, workdir, tag)
+        if e.denoise > 0:
+            chain.append(_denoise(e.denoise))
+        chain += [*grade, f"scale={W}:{H}:flags=bicubic", *tail]
+        return [f"[{src}]" + ",".join(chain) + f"[{dst}]"]
+    if mode == "fill":
+        if sw % 2 or sh % 2:  # zscale (in the grade) refuses odd 4:2:0 sizes; 1x1 -> 2x2
+            chain.append("scale='max(2,trunc(iw/2)*2)':'max(2,trunc(ih/2)*2)'")
+        if e.denoise > 0:
+            chain.append(_denoise(e.denoise))
+        chain += grade
+        small = (_even(W / 8), _even(H / 8))
+        fg, bg, bgb, fgs = (f"{x}{tag}" for x in ("fg", "bg", "bgb", "fgs"))
+        return [
+            f"[{src}]{','.join([*chain, 'split'])}[{fg}][{bg}]",
+            f"[{bg}]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase,"
+            f"crop={small[0]}:{small[1]},boxblur=4:2,scale={W}:{H},eq=brightness=-0.06[{bgb}]",
+            f"[{fg}]scale={W}:{H}:force_original_aspect_ratio=decrease:"
+            f"force_divisible_by=2:flags=bicubic[{fgs}]",
+            f"[{bgb}][{fgs}]overlay=(W-w)/2:(H-h)/2,{','.join(tail)}[{dst}]",
+        ]
+    # letterbox, none
+    if e.denoise > 0:
+        chain.append(_denoise(e.denoise))
+    chain.append(f"scale={W}:{H}:force_original_aspect_ratio=decrease:"
+                 "force_divisible_by=2:flags=bicubic")
+    chain += [*grade, f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:black", *tail]
+    return [f"[{src}]" + ",".join(chain) + f"[{dst}]"]
+
+
+def _window(plan: EditPlan, v: VideoInfo, workdir: Path, tag: str = "") -> list[str]:
+    """The virtual camera's window: a ``crop`` whose centre follows the keyframes (expressions
+    of the output's time) and whose size a ``sendcmd`` changes where the steadying zoom does.
+    ``tag`` names this branch's crop: a command reaches only the first filter of its name."""
+    from creator_tools.edit.reframe import CropGeometry
+
+    sw, sh = v.display_width, v.display_height
+    geo = CropGeometry.for_aspect(sw, sh, plan.output.width, plan.output.height,
+                                  plan.reframe.zoom)
+
+    def size(zoom: float) -> tuple[int, int]:
+        return (min(_even(geo.width * sw / zoom), sw - sw % 2),
+                min(_even(geo.height * sh / zoom), sh - sh % 2))
+
+    chain = []
+    zooms = zoom_changes(plan)
+    cw, ch = size(zooms[0][1])
+    name = f"crop@camera{tag}"
+    if len(zooms) > 1:
+        cmds = workdir / f"zoom{tag}.cmd"
+        cmds.write_text("".join(f"{t:.6f} {name} w {w}, {name} h {h};\n"
+                                for t, (w, h) in ((t, size(z)) for t, z in zooms[1:])),
+                        encoding="utf-8")
+        chain.append(f"sendcmd=f={escape_filter_path(str(cmds))}")
+    x = piecewise_expr(output_path_points(plan, "x"), sw, 0, 0, sw)
+    y = piecewise_expr(output_path_points(plan, "y"), sh, 0, 0, sh)
+    chain.append(f"{name}=w={cw}:h={ch}:x='clip({x}-ow/2,0,iw-ow)':"
+                 f"y='clip({y}-oh/2,0,ih-oh)':exact=1")
+    return chain
 
 
 #: zimg names of the YUV matrices :class:`VideoInfo` reports.

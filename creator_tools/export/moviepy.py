@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from creator_tools.edit.filtergraph import source_path_value
+from creator_tools.edit.filtergraph import source_path_value, source_zoom
 from creator_tools.edit.plan import EditPlan
 
 
@@ -50,9 +50,10 @@ def _reframe(part: Any, plan: EditPlan, start_tick: int) -> Any:
         if mode == "crop":
             from creator_tools.edit.reframe import CropGeometry
 
-            geo = CropGeometry.for_aspect(w, h, out_w, out_h, plan.reframe.zoom)
-            cw, ch = int(round(geo.width * w)), int(round(geo.height * h))
             tick = start_tick + round(t / float(plan.timebase))
+            geo = CropGeometry.for_aspect(w, h, out_w, out_h,
+                                          plan.reframe.zoom * source_zoom(plan, tick))
+            cw, ch = int(round(geo.width * w)), int(round(geo.height * h))
             cx = source_path_value(plan, tick, "x") * w
             cy = source_path_value(plan, tick, "y") * h
             x0 = int(min(max(cx - cw / 2, 0), w - cw))

@@ -119,6 +119,9 @@ class DecodePass:
         Called with each mono float32 block, shape ``(n,)``, in order.
     info
         The file's :class:`MediaInfo` when already probed.
+    window
+        ``(start, duration)`` in seconds: decode only that stretch of the file, both streams
+        (frame times and audio then count from ``start``).
     """
 
     def __init__(
@@ -129,9 +132,11 @@ class DecodePass:
         audio: AudioSpec | None = None,
         on_audio: Callable[[np.ndarray], None] | None = None,
         info: MediaInfo | None = None,
+        window: tuple[float, float] | None = None,
     ) -> None:
         self.path = Path(path)
         self.info = info or probe(path)
+        self.window = window
         self.video = video if self.info.video else None
         self.audio = audio if self.info.audio else None
         if video is not None and self.info.video is None:
@@ -167,8 +172,11 @@ class DecodePass:
             chain = "[0:a:0]"
             if self.audio.loudness:
                 chain += "ebur128=peak=true:framelog=quiet,"
+            # A window's sound starts at its first sample's time, not at the packet the seek
+            # landed on: silence fills up to it, so sample k lies at start + k / rate.
+            align = ":async=1:first_pts=0" if self.window is not None else ""
             chain += (
-                f"aresample={self.audio.sample_rate},"
+                f"aresample={self.audio.sample_rate}{align},"
                 "aformat=sample_fmts=flt:channel_layouts=mono[a]"
             )
             graph.append(chain)
@@ -180,7 +188,9 @@ class DecodePass:
             # clip with one decoder thread, 3.9 s with two).
             pre += ["-skip_frame", "bidir", "-skip_loop_filter", "all", "-flags2", "+fast",
                     "-threads", str(max(1, cpu_count() - 1))]
-        if self.video is not None and self.video.start:
+        if self.window is not None:
+            pre += ["-ss", f"{max(0.0, self.window[0]):.6f}", "-t", f"{self.window[1]:.6f}"]
+        elif self.video is not None and self.video.start:
             pre += ["-ss", f"{self.video.start:.6f}"]
         return [
             *base_args(),
@@ -268,7 +278,8 @@ class DecodePass:
             if len(data) < nbytes:
                 break
             image = np.frombuffer(data, dtype=np.uint8).reshape(shape)
-            yield Frame(index, (self.video.start or 0.0) + index / self.fps, image)
+            origin = 0.0 if self.window is not None else (self.video.start or 0.0)
+            yield Frame(index, origin + index / self.fps, image)
             index += 1
             self.report.frames = index
         self.wait()

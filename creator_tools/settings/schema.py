@@ -151,6 +151,10 @@ EDIT_OPTIONS: tuple[Option, ...] = (
     Option("enhance", bool, True, "Exposure, white balance, denoise, stabilization."),
     Option("stabilize", bool, True, "Stabilize shaky footage (when the analysis finds "
            "shake)."),
+    Option("stabilize_zoom", float, 1.08, "The most the camera zooms in to make room to "
+           "steady a shaky shot (1: never).", low=1.0, high=1.25),
+    Option("keep_resolution", bool, False, "Output at the source's resolution class (360, "
+           "540, 720 or 1080 lines) instead of upscaling a small source to 1080."),
     Option("denoise", bool, True, "Denoise low-light footage (when it is dark)."),
     Option("voice_cleanup", bool, True, "High-pass, noise reduction, gentle compression."),
     Option("caption", str, "", "What the clip is about (caption text)."),

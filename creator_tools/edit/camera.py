@@ -1,0 +1,252 @@
+"""The virtual camera: one crop window that frames the subject and holds the picture still.
+
+Each shot is framed on its own (the camera cuts with the edit, it never pans across a cut).
+Within a shot the window's path is found offline, as an L1-optimal camera path (Grundmann,
+Kwatra and Essa, "Auto-directed video stabilization with robust L1 optimal camera paths",
+CVPR 2011): it minimises the path's total motion, acceleration and jerk, so it is made of
+still stretches, steady pans and short eases between them, subject to
+
+* the window staying inside the picture (the room left around it absorbs the shake: the path
+  lives in scene coordinates, the camera's own motion from the analysis is added back), and
+* the subject's whole box staying inside the middle of the window (a soft constraint: a
+  subject that leaves it costs far more than moving the camera, so the camera moves, and,
+  being planned over the whole shot, starts moving before the subject gets there).
+
+A shot that shakes and has no room around the window in some direction gets a small zoom
+(at most :attr:`CameraSettings.max_zoom`) that makes some. One linear program per shot and
+axis, solved by HiGHS (:func:`scipy.optimize.linprog`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from creator_tools.analysis.camera import CameraPath
+from creator_tools.analysis.spans import Span
+from creator_tools.analysis.subject import TrackPoint
+from creator_tools.edit.reframe import CropGeometry
+
+
+@dataclass(frozen=True, slots=True)
+class CameraSettings:
+    """How the virtual camera frames and steadies (per-second weights of the path's cost)."""
+
+    #: Cost of moving the window, per frame width (or height) travelled.
+    motion: float = 1.0
+    #: Cost of its acceleration (seconds): pans are steady, not nudged.
+    acceleration: float = 0.004
+    #: Cost of its jerk (seconds squared): pans ease in and out.
+    jerk: float = 0.012
+    #: Cost per second of each frame width the subject's box sticks out of the comfort zone.
+    subject: float = 100.0
+    #: Cost per second of each frame width the window's centre is off the subject's: only
+    #: decides where a still window sits.
+    centring: float = 0.02
+    #: The comfort zone: the subject's box should stay within this fraction of the window
+    #: around its centre (0.8: the middle 80%).
+    comfort: float = 0.7
+    #: Hold the picture still (follow the camera's own motion), where the footage shakes.
+    stabilize: bool = True
+    #: The largest zoom that makes room to steady a shaky shot with none around the window.
+    max_zoom: float = 1.08
+    #: Path samples per second outside shaky stretches (those get every frame).
+    rate: float = 5.0
+    #: At most this many path samples per shot (a long shot gets a coarser grid).
+    max_samples: int = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ShotFraming:
+    """How one shot is framed: the window's centre over time (``keys``: seconds, x, y in
+    0..1 of the source frame), the zoom that made room to steady it (1: none), and whether
+    the subject fits the window (``False``: it is wider or taller than the window for much
+    of the shot, as two people far apart are: a window would cut someone off)."""
+
+    shot: Span
+    keys: list[tuple[float, float, float]]
+    zoom: float = 1.0
+    fits: bool = True
+
+
+#: A shot whose people are bigger than the window for more than this share of it does not
+#: fit the window ...
+MAX_OVERSIZE = 0.3
+#: ... by more than this factor (a face's box takes in the whole head: a close-up may lose
+#: its ears to a tight window without anyone being cut off).
+FIT_SLACK = 1.3
+
+
+def frame_shots(track: list[TrackPoint], geometry: CropGeometry, *, shots: list[Span],
+                duration: float, camera: CameraPath | None = None, fps: float = 30.0,
+                settings: CameraSettings = CameraSettings()) -> list[ShotFraming]:
+    """Plan the virtual camera, shot by shot (see the module's description).
+
+    ``track`` is the subject's box over time, ``geometry`` the window's size (fractions of
+    the source frame, before any steadying zoom), ``camera`` the camera's own motion and
+    ``fps`` the source's frame rate (shaky stretches are planned at every frame).
+    """
+    spans = shots or [Span(0.0, duration)]
+    cam = camera if camera is not None and settings.stabilize else None
+    return [_frame_shot(track, geometry, s, cam, fps, settings) for s in spans
+            if s.end > s.start]
+
+
+def _frame_shot(track: list[TrackPoint], geometry: CropGeometry, shot: Span,
+                camera: CameraPath | None, fps: float, s: CameraSettings) -> ShotFraming:
+    shaky = camera is not None and any(d.start < shot.end and d.end > shot.start
+                                       for d in camera.dense)
+    step = 1.0 / fps if shaky else 1.0 / s.rate
+    step = max(step, (shot.end - shot.start) / s.max_samples)
+    t = np.arange(shot.start, shot.end, step)
+    if t.size == 0 or t[-1] < shot.end - 1e-3:
+        t = np.append(t, max(shot.start, shot.end - 1e-3))
+    cx, cy = camera.at(t) if shaky and camera is not None else (np.zeros(t.size),) * 2
+    inside = [p for p in track if shot.start <= p.t < shot.end]  # a cut ends the evidence
+    if not inside and track:
+        inside = [min(track, key=lambda p: abs(p.t - shot.start))]
+    bx, by, bw, bh = _subject_at(inside, t)
+    people = _kind_at(inside, t) == "face"
+    zoom = _steadying_zoom(geometry, cx, cy, step, s) if shaky else 1.0
+    half_w, half_h = geometry.width / 2 / zoom, geometry.height / 2 / zoom
+    # Someone bigger than the window (two people far apart) would be cut off: the shot does
+    # not fit. What moves is not a person: its box (a hand and arm swing with the cup) is
+    # only kept as whole as the window allows.
+    oversize = people & (((bw > 2 * half_w * FIT_SLACK) & (half_w < 0.5)) |
+                         ((bh > 2 * half_h * FIT_SLACK) & (half_h < 0.5)))
+    cap = 2 * s.comfort
+    bw = np.where(people, bw, np.minimum(bw, cap * half_w))
+    bh = np.where(people, bh, np.minimum(bh, cap * half_h))
+    ux = _axis(t, cx, bx, bw, half_w, s)
+    uy = _axis(t, cy, by, bh, half_h, s)
+    tol = 0.2 / 1080 if shaky else 0.002
+    keep = sorted(set(_simplify(t, ux, tol)) | set(_simplify(t, uy, tol)))
+    return ShotFraming(shot, [(float(t[i]), round(float(ux[i]), 5), round(float(uy[i]), 5))
+                              for i in keep], round(zoom, 4),
+                       fits=float(oversize.mean()) <= MAX_OVERSIZE)
+
+
+def _subject_at(track: list[TrackPoint], t: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The subject's box (centre x, y and size w, h) at times ``t``; the frame's centre, a
+    point, without a track."""
+    if not track:
+        return np.full(t.size, 0.5), np.full(t.size, 0.5), np.zeros(t.size), np.zeros(t.size)
+    tt = np.array([p.t for p in track])
+    return tuple(np.interp(t, tt, [getattr(p, k) for p in track])  # type: ignore[return-value]
+                 for k in ("x", "y", "w", "h"))
+
+
+def _kind_at(track: list[TrackPoint], t: np.ndarray) -> np.ndarray:
+    """The evidence of the track point nearest each time of ``t``."""
+    if not track:
+        return np.full(t.size, "", dtype=object)
+    tt = np.array([p.t for p in track])
+    i = np.clip(np.searchsorted(tt, t), 1, max(1, tt.size - 1))
+    near = np.where(np.abs(tt[i - 1] - t) <= np.abs(tt[np.minimum(i, tt.size - 1)] - t),
+                    i - 1, np.minimum(i, tt.size - 1))
+    return np.array([track[int(k)].kind for k in near], dtype=object)
+
+
+def _steadying_zoom(geometry: CropGeometry, cx: np.ndarray, cy: np.ndarray, step: float,
+                    s: CameraSettings) -> float:
+    """The zoom that leaves room around the window for the shake (the camera path's
+    difference from its half-second average, 95th percentile), at most ``max_zoom``."""
+    need = 1.0
+    k = max(1, round(0.5 / step))
+    for half, c in ((geometry.width / 2, cx), (geometry.height / 2, cy)):
+        if c.size < 3:
+            continue
+        pad = np.pad(c, (k // 2, k - 1 - k // 2), mode="edge")
+        shake = float(np.percentile(np.abs(c - np.convolve(pad, np.ones(k) / k, "valid")), 95))
+        room = 0.5 - half
+        if shake > room:  # half / z = 0.5 - shake
+            need = max(need, half / max(0.5 - shake, 1e-3))
+    return float(min(max(need, 1.0), s.max_zoom))
+
+
+def _axis(t: np.ndarray, c: np.ndarray, centre: np.ndarray, size: np.ndarray, half: float,
+          s: CameraSettings) -> np.ndarray:
+    """The window's centre along one axis at times ``t`` (0..1 of the frame).
+
+    Solved in scene coordinates (the picture's content held still: frame position minus the
+    camera's motion ``c``) and returned in frame coordinates.
+    """
+    n = t.size
+    if half >= 0.5 - 1e-9:  # the window spans this axis: nowhere to move
+        return np.full(n, 0.5)
+    lo, hi = half - c, 1.0 - half - c  # the window inside the picture
+    target = centre - c
+    zone = s.comfort * half
+    # The zone [P - zone, P + zone] holds the box [target - size/2, target + size/2] when
+    # lower <= P <= upper (a box wider than the zone cannot: the slack pays for it).
+    upper = target - size / 2 + zone
+    lower = target + size / 2 - zone
+    if n < 4:
+        return np.clip(np.clip(target, lo, hi) + c, half, 1.0 - half)
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    dt = np.diff(t)
+    h = float(np.median(dt)) if dt.size else 1.0
+    w = np.concatenate([[dt[0]], 0.5 * (dt[:-1] + dt[1:]), [dt[-1]]])  # time per sample
+    diff = [sparse.diags([-1.0, 1.0], [0, 1], shape=(n - 1, n)),
+            sparse.diags([1.0, -2.0, 1.0], [0, 1, 2], shape=(n - 2, n)),
+            sparse.diags([-1.0, 3.0, -3.0, 1.0], [0, 1, 2, 3], shape=(n - 3, n))]
+    # Variables: P (n), |D1 P| (n-1), |D2 P| (n-2), |D3 P| (n-3), subject slack (n),
+    # distance from the target (n).
+    sizes = [n, n - 1, n - 2, n - 3, n, n]
+    offsets = np.cumsum([0, *sizes])
+    total = int(offsets[-1])
+
+    def block(rows: int, parts: dict[int, object]) -> object:
+        cols = [parts.get(k, sparse.csr_matrix((rows, sizes[k]))) for k in range(len(sizes))]
+        return sparse.hstack(cols)
+
+    eye = sparse.identity(n)
+    a_ub, b_ub = [], []
+    for k, d in enumerate(diff, start=1):  # -e <= D P <= e
+        e = sparse.identity(d.shape[0])
+        a_ub += [block(d.shape[0], {0: d, k: -e}), block(d.shape[0], {0: -d, k: -e})]
+        b_ub += [np.zeros(d.shape[0]), np.zeros(d.shape[0])]
+    # The subject's box inside the comfort zone, softly: P - s <= upper, -P - s <= -lower.
+    a_ub += [block(n, {0: eye, 4: -eye}), block(n, {0: -eye, 4: -eye})]
+    b_ub += [upper, -lower]
+    # |P - target| <= distance
+    a_ub += [block(n, {0: eye, 5: -eye}), block(n, {0: -eye, 5: -eye})]
+    b_ub += [target, -target]
+    cost = np.concatenate([
+        np.zeros(n),
+        np.full(n - 1, s.motion),
+        np.full(n - 2, s.acceleration / h),
+        np.full(n - 3, s.jerk / h**2),
+        s.subject * w,
+        s.centring * w,
+    ])
+    bounds = np.full((total, 2), np.nan)
+    bounds[:n, 0], bounds[:n, 1] = lo, hi
+    bounds[n:, 0] = 0.0
+    result = linprog(cost, A_ub=sparse.vstack(a_ub).tocsr(), b_ub=np.concatenate(b_ub),
+                     bounds=[(a, None if np.isnan(b) else b) for a, b in bounds],
+                     method="highs")
+    p = result.x[:n] if result.status == 0 else np.clip(target, lo, hi)
+    return np.clip(p + c, half, 1.0 - half)
+
+
+def _simplify(t: np.ndarray, v: np.ndarray, tol: float) -> list[int]:
+    """Ramer-Douglas-Peucker on (t, v): indices of the points to keep."""
+    keep = {0, len(t) - 1}
+    stack = [(0, len(t) - 1)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        seg = v[a] + (v[b] - v[a]) * (t[a + 1 : b] - t[a]) / max(t[b] - t[a], 1e-12)
+        err = np.abs(v[a + 1 : b] - seg)
+        i = int(np.argmax(err))
+        if err[i] > tol:
+            k = a + 1 + i
+            keep.add(k)
+            stack += [(a, k), (k, b)]
+    return sorted(keep)

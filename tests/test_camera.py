@@ -1,0 +1,93 @@
+"""The virtual camera on exact inputs: steadying, the zoom that makes room, who is framed, and
+what a small source is shown at. (Real footage and composited fixtures: test_camera_operator.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from creator_tools.analysis.camera import CameraPath, cumulative
+from creator_tools.analysis.spans import Span
+from creator_tools.analysis.subject import TrackPoint, subject_track
+from creator_tools.analysis.subject_locate import SubjectSample
+from creator_tools.edit.camera import CameraSettings, frame_shots
+from creator_tools.edit.planner import _output_size
+from creator_tools.edit.reframe import CropGeometry
+
+GEO = CropGeometry.for_aspect(1920, 1080, 1080, 1920)  # 9:16 of 16:9: full height
+
+
+def _shake(t: np.ndarray, seed: int, amp: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    s = sum(np.sin(2 * np.pi * f * t + rng.uniform(0, 6.3)) for f in (2.3, 4.1, 7.7))
+    return amp * s / np.abs(s).max()
+
+
+def test_the_window_holds_a_shaken_picture_still():
+    fps = 30.0
+    t = np.arange(0.0, 6.0, 1 / fps)
+    cx, cy = _shake(t, 1, 0.02), _shake(t, 2, 0.03)  # up to 2% and 3% of the frame
+    camera = CameraPath(list(t), list(cx), list(cy), [Span(0.0, 6.0)])
+    # A still subject in the scene: in the frame it moves with the shake.
+    track = [TrackPoint(float(a), 0.5 + float(np.interp(a, t, cx)),
+                        0.5 + float(np.interp(a, t, cy)), 0.1, 0.2, "face") for a in t[::6]]
+    (f,) = frame_shots(track, GEO, shots=[Span(0.0, 6.0)], duration=6.0, camera=camera,
+                       fps=fps)
+    # Full height in 9:16 leaves no room up and down: a zoom makes some, within the limit.
+    assert 1.0 < f.zoom <= CameraSettings().max_zoom
+    k = np.array(f.keys)
+    ux, uy = np.interp(t, k[:, 0], k[:, 1]), np.interp(t, k[:, 0], k[:, 2])
+    # The window moves with the picture's content: what it shows holds still.
+    assert np.std(ux - cx) < 0.02 * np.std(cx)
+    assert np.std(uy - cy) < 0.1 * np.std(cy)
+    # Without steadying the window holds still in the frame and the shake shows.
+    (g,) = frame_shots(track, GEO, shots=[Span(0.0, 6.0)], duration=6.0, camera=camera,
+                       fps=fps, settings=CameraSettings(stabilize=False))
+    assert g.zoom == 1.0 and len({k[1] for k in g.keys}) == 1
+
+
+def test_cumulative_restarts_at_each_shot():
+    shift = np.tile([0.01, -0.02], (10, 1))
+    path = cumulative(shift, starts=[5])
+    assert path[4] == pytest.approx([0.04, -0.08]) and path[5] == pytest.approx([0.0, 0.0])
+    assert path[9] == pytest.approx([0.04, -0.08])
+
+
+def _faces(t: float, mouths: tuple[float, float]) -> SubjectSample:
+    a, b = (0.25, 0.5, 0.1, 0.2, mouths[0]), (0.75, 0.5, 0.1, 0.2, mouths[1])
+    return SubjectSample(t, 0.5, 0.5, 0.6, 0.2, "face", 0.8, (a, b))
+
+
+@pytest.mark.parametrize(("speech", "mouths", "centre"), [
+    ([Span(0.0, 6.0)], (0.0, 0.3), 0.75),  # the right one talks: framed alone
+    ([Span(0.0, 6.0)], (0.1, 0.12), 0.5),  # unclear: both
+    ([], (0.0, 0.3), 0.5),  # nobody talks: both
+])
+def test_two_people_the_one_talking_or_both(speech, mouths, centre):
+    samples = [_faces(float(t), mouths) for t in np.arange(0.0, 6.0, 1 / 3)]
+    track = subject_track(samples, duration=6.0, shots=[Span(0.0, 6.0)], speech=speech)
+    mid = [p for p in track.track if 2.0 < p.t < 4.0]
+    assert np.median([p.x for p in mid]) == pytest.approx(centre, abs=0.02)
+    assert {p.kind for p in mid} == {"face"}
+
+
+def test_people_wider_than_the_window_are_shown_whole():
+    track = [TrackPoint(float(t), 0.5, 0.5, 0.7, 0.3, "face") for t in np.arange(0, 4, 0.2)]
+    (f,) = frame_shots(track, GEO, shots=[Span(0.0, 4.0)], duration=4.0)
+    assert not f.fits
+    # What moves (a hand and arm with the cup) is no person: the window keeps what it can.
+    moving = [TrackPoint(p.t, p.x, p.y, p.w, p.h, "motion") for p in track]
+    (g,) = frame_shots(moving, GEO, shots=[Span(0.0, 4.0)], duration=4.0)
+    assert g.fits
+
+
+def test_a_small_source_is_noted_and_can_keep_its_size():
+    notes: list[str] = []
+    assert _output_size(640, 272, (1080, 1920), keep=False, notes=notes) == (1080, 1920)
+    assert "shown 7.1x bigger" in notes[0] and "--keep-resolution" in notes[0]
+    notes = []
+    assert _output_size(640, 272, (1080, 1920), keep=True, notes=notes) == (360, 640)
+    assert notes == []  # 2.4x: no longer soft enough to mention
+    notes = []
+    assert _output_size(1920, 1080, (1080, 1920), keep=True, notes=notes) == (1080, 1920)
+    assert notes == []
