@@ -1,7 +1,8 @@
-"""Suggestions: hashtags (labelled set, precision@5), looks, music, config, creator suggest."""
+"""Suggestions: hashtags (labelled sets, broad tags never count), looks, music, config, CLI."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -11,16 +12,25 @@ from creator_tools.analysis.engine import analyze
 from creator_tools.errors import UsageError
 from creator_tools.settings import load_profile, set_value, unset_value
 from creator_tools.suggest.engine import suggest
-from creator_tools.suggest.hashtags import clip_words, rank_tags, tag_docs
+from creator_tools.suggest.hashtags import suggest_hashtags
 from creator_tools.suggest.looks import suggest_looks
 from creator_tools.suggest.music import suggest_music
+from creator_tools.topics.model import shipped_model
+from creator_tools.topics.reading import read_topic
 from creator_tools.trends.store import TrendIndex
 from tests import mediagen
 from tests.conftest import run_cli
 
-CASES = json.loads((Path(__file__).parent / "data" / "hashtag_cases.json").read_text())
-#: Measured 0.897 when the set was written; the floor leaves room for index edits.
-PRECISION_FLOOR = 0.85
+DATA = Path(__file__).parent / "data"
+CASES = json.loads((DATA / "hashtag_cases.json").read_text())
+HELDOUT = Path(__file__).parent.parent / "benchmarks" / "data" / "suggest_heldout.csv"
+#: Share of the 5 slots filled by an accepted topical tag (broad tags never count): measured
+#: 0.64 with the topic model; the floor leaves room for corpus and index edits.
+PRECISION_FLOOR = 0.56
+#: The held-out benchmark (benchmarks/bench_suggest.py, docs/benchmarks.md), each floor a
+#: margin below what was measured (3.34 topical tags, 84.4% with 2+, 11.6% with an unrelated
+#: tag). The issue's goals (3.0, 95%, 5%) are not all met yet: see docs/benchmarks.md.
+HELDOUT_FLOORS = {"mean_topical": 3.1, "two_topical": 0.78, "unrelated": 0.16}
 
 
 @pytest.fixture(autouse=True)
@@ -31,44 +41,130 @@ def private_dirs(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def docs(tmp_path_factory):
+def index(tmp_path_factory):
     with TrendIndex(tmp_path_factory.mktemp("idx") / "t.sqlite") as idx:
-        return tag_docs(idx.current("hashtags"))
+        yield idx
 
 
-def precision_at_5(docs) -> float:
-    hits = total = 0
-    for case in CASES["cases"]:
-        query = clip_words(None, caption=case["caption"], niche=case["niche"])
-        tags = rank_tags(docs, query, niche=case["niche"], top=5)
-        ok = set(case["accept"]) | set(CASES["broad_ok"])
-        hits += sum(t.tag in ok for t in tags)
-        total += len(tags)
-    return hits / total
+@pytest.fixture(scope="module")
+def niche_of(index):
+    return {it.item: it.fields.get("category") or "" for it in index.current("hashtags")}
 
 
-def test_labelled_set_is_big_and_uses_real_tags(docs):
+def tags_for(index, caption: str, niche: str | None = None, top: int = 5):
+    return suggest_hashtags(None, caption=caption, niche=niche, index=index, top=top)
+
+
+def test_labelled_set_is_big_and_uses_real_tags(niche_of):
     assert len(CASES["cases"]) >= 40
-    known = {d.tag for d in docs}
     for case in CASES["cases"]:
-        assert set(case["accept"]) <= known, case
+        assert set(case["accept"]) <= set(niche_of), case
 
 
-def test_hashtag_precision_at_5_holds_its_floor(docs):
-    assert precision_at_5(docs) >= PRECISION_FLOOR
+def test_hashtag_precision_at_5_holds_its_floor(index):
+    hits = 0
+    for case in CASES["cases"]:
+        tags = tags_for(index, case["caption"], case["niche"])
+        hits += sum(t.kind == "place" or t.tag in case["accept"]
+                    for t in tags if t.kind != "broad")  # broad tags are never hits
+    assert hits / (5 * len(CASES["cases"])) >= PRECISION_FLOOR
 
 
-def test_tags_mix_kinds_no_duplicates_no_spam(docs):
-    q = clip_words(None, caption="follow for follow like4like meal prep", niche="food")
-    tags = rank_tags(docs, q, niche="food", top=8)
+def test_heldout_captions_hold_the_benchmark_floors(index, niche_of):
+    with HELDOUT.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    topical_counts, unrelated = [], 0
+    for row in rows:
+        labels, places = set(row["labels"].split(";")), set(filter(None,
+                                                                  row["places"].split(";")))
+        tags = [t for t in tags_for(index, row["caption"]) if t.kind != "broad"]
+        ok = [t for t in tags if (t.tag in places if t.kind == "place"
+                                  else niche_of[t.tag] in labels)]
+        topical_counts.append(len(ok))
+        unrelated += len(ok) < len(tags)
+    n = len(rows)
+    assert sum(topical_counts) / n >= HELDOUT_FLOORS["mean_topical"]
+    assert sum(c >= 2 for c in topical_counts) / n >= HELDOUT_FLOORS["two_topical"]
+    assert unrelated / n <= HELDOUT_FLOORS["unrelated"]
+
+
+def test_the_issues_captions_get_place_and_travel_tags(index, niche_of):
+    lisbon = [t.tag for t in tags_for(index, "3 days in lisbon: hidden viewpoints and where "
+                                             "to eat")]
+    assert {"#lisbon", "#portugal"} <= set(lisbon)
+    vietnam = tags_for(index, "two weeks backpacking through vietnam on a budget")
+    assert {"#vietnam", "#backpacking"} <= {t.tag for t in vietnam}
+    rainier = tags_for(index, "sunrise hike to the top of mount rainier")
+    for tags in (lisbon, [t.tag for t in vietnam], [t.tag for t in rainier]):
+        assert 3 <= len(tags) <= 5
+        assert all(t.startswith("#") for t in tags)
+    assert all(niche_of.get(t.tag, "travel") in ("travel", "general") for t in rainier)
+    reasons = {t.tag: t.reason for t in vietnam}
+    assert reasons["#vietnam"] == "caption: 'vietnam' -> place Vietnam"
+    assert "topic travel" in reasons["#backpacking"] and "'backpacking'" in \
+        reasons["#backpacking"]
+
+
+def test_tags_mix_kinds_no_duplicates_no_spam_one_broad(index):
+    tags = tags_for(index, "follow for follow like4like meal prep for the week", "food", top=8)
     names = [t.tag for t in tags]
-    assert len(names) == len(set(names)) == 8
+    assert len(names) == len(set(names)) >= 3
     assert not {"#followforfollow", "#like4like", "#f4f"} & set(names)
     assert [t.kind for t in tags].count("broad") == 1
     assert "#mealprep" in names[:3]
     assert all(t.reason for t in tags)
-    reels = rank_tags(docs, q, niche="food", top=5, platform="reels")
+    reels = tags_for(index, "meal prep for the week", "food")
+    assert "#reels" not in [t.tag for t in reels]
+    reels = suggest_hashtags(None, caption="meal prep for the week", index=index,
+                             platform="reels")
     assert "#reels" in [t.tag for t in reels]
+
+
+def test_a_niche_the_model_rates_below_0_1_never_appears(index, niche_of):
+    model = shipped_model()
+    for caption in ("gel nail art at home for beginners", "insane clutch in valorant ranked",
+                    "my rescue dog learns a new trick", "paying off my credit card debt"):
+        topic = read_topic(model, caption=caption)
+        for t in tags_for(index, caption):
+            if t.kind in ("niche", "trending"):
+                assert topic.scores[niche_of[t.tag]] >= 0.1, (caption, t)
+
+
+@pytest.mark.parametrize("caption", [
+    "", "   ", "😂🔥💯✨", "recette de pâtes faciles à la maison pour toute la famille",
+    "ich liebe dieses Rezept für Apfelkuchen mit Zimt", "sourdough " * 700,
+    "#travel #lisbon #portugal #fyp #viral #wanderlust sunset at the miradouro",
+    "#fyp #foryou #viral", "!!!???", "a" * 5000])
+def test_bad_captions_give_sensible_tags(index, caption):
+    tags = tags_for(index, caption)
+    names = [t.tag for t in tags]
+    assert 1 <= len(names) <= 5 and len(names) == len(set(names))
+    have = {w.lower() for w in caption.split() if w.startswith("#")}
+    assert not have & set(names), "a tag the caption already has"
+    kinds = [t.kind for t in tags]
+    assert kinds.count("broad") <= 1 or set(kinds) == {"broad"}
+    if set(kinds) == {"broad"}:
+        assert all(t.reason.startswith("broad discovery tag: ") for t in tags)
+
+
+def test_music_and_looks_follow_the_topic(speech_clip):
+    a = analyze(speech_clip.path)
+    model = shipped_model()
+    travel = read_topic(model, caption="slow travel vlog through the villages of tuscany")
+    workout = read_topic(model, caption="leg day workout, heavy squats and deadlifts")
+    calm = suggest_music(a, topic=travel, top=30)
+    punchy = suggest_music(a, topic=workout, top=30)
+    score_calm = {m.id: m.score for m in calm}
+    score_punchy = {m.id: m.score for m in punchy}
+    for energetic in ("house-night-drive", "trap-heavy-crown"):
+        assert score_punchy[energetic] > score_calm[energetic]
+    for gentle in ("acoustic-morning-walk", "lofi-late-night"):
+        assert score_calm[gentle] > score_punchy[gentle]
+    assert punchy[0].id in ("house-night-drive", "trap-heavy-crown")
+    assert any("topic travel" in r for m in calm[:3] for r in m.reasons)
+    assert any("fitness" in r for m in punchy[:3] for r in m.reasons)
+    looks = suggest_looks(a, topic=travel, top=10)
+    assert any("suits travel content (topic travel" in r for lk in looks for r in lk.reasons)
 
 
 def test_looks_follow_the_clip_colour():
@@ -111,6 +207,7 @@ def test_suggest_json_keys_and_cli(speech_clip):
     assert set(d["looks"][0]) >= {"name", "score", "reasons", "file"}
     assert set(d["hashtags"][0]) >= {"tag", "score", "kind", "reason"}
     assert d["caption"].startswith("study tips for exams #")
+    assert d["topic"]["niches"][0]["niche"] == "education"
     again = run_cli("suggest", str(speech_clip.path), "--caption", "study tips for exams",
                     "--niche", "education", "--json")
     assert again.stdout == r.stdout
@@ -156,8 +253,10 @@ def test_music_add_and_list(tmp_path):
 
 def test_no_caption_no_niche_gives_broad_tags_only(speech_clip):
     a = analyze(speech_clip.path)
-    from creator_tools.suggest.hashtags import suggest_hashtags
-
     tags = suggest_hashtags(a, top=4)
     assert [t.tag for t in tags] == ["#fyp", "#foryou", "#foryoupage", "#viral"]
     assert {t.kind for t in tags} == {"broad"}
+    assert all("no caption and no speech" in t.reason for t in tags)
+    with TrendIndex() as idx:
+        s = suggest(a, index=idx)
+    assert any("broad tags only: no caption and no speech" in w for w in s.warnings)

@@ -76,6 +76,10 @@ def suggest_command(
     for t in s.hashtags:
         tags.add_row(t.tag, t.kind, t.reason)
     out.print(music, looks, tags)
+    if s.topic is not None:
+        main = s.topic.main()
+        about = s.topic.reason(main) if main else f"topic unknown: {s.topic.note}"
+        out.print(about, markup=False, soft_wrap=True)
     out.print(f"[bold]caption[/] {s.caption}", markup=True)
     return ExitCode.OK
 

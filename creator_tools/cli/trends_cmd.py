@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
     add_command(trends_app, "import", import_command)
     add_command(trends_app, "export", export_command)
     add_command(trends_app, "stats", stats_command)
+    add_command(trends_app, "retrain", retrain_command)
     app.add_typer(trends_app, name="trends")
 
 
@@ -255,6 +256,27 @@ def stats_command(json_out: JsonOpt = False, index: IndexOpt = None) -> None:
         emit_json(stats)
         return
     _print_stats(stats)
+
+
+def retrain_command(json_out: JsonOpt = False, index: IndexOpt = None) -> None:
+    """Retrain the topic model with your own labeled rows (topics.csv beside the index).
+
+    topics.csv has the columns text,labels (niches separated by ';'), one caption or a few
+    sentences of speech a row; the new model is used by creator suggest and edit from then on.
+    """
+    from creator_tools.topics.training import retrain
+    from creator_tools.trends.store import index_path
+
+    folder = index_path(index or _Opts.index).parent
+    model, path, own = retrain(folder)
+    record = {"model": str(path), "own_rows": own, "rows": model.meta["rows"],
+              "niches": list(model.labels), "features": len(model.features),
+              "seconds": model.meta["train_seconds"]}
+    if json_out:
+        emit_json(record)
+    elif not State.quiet:
+        err.print(f"retrained the topic model on {model.meta['rows']} rows ({own} of yours) in "
+                  f"{model.meta['train_seconds']} s: {path}", markup=False, soft_wrap=True)
 
 
 # -- human output -------------------------------------------------------------------------------

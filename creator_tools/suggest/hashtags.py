@@ -1,29 +1,37 @@
-"""Hashtags matched to what a clip is about: TF-IDF (scikit-learn) over tag descriptions.
+"""Hashtags for what a clip is about: topical relevance x trend momentum x competition.
 
-Each tag of the index is a document: its words, niche, description and related keywords. The
-query is what we know about the clip: the caption, the file name, the niche, a transcript when
-there is one, and words derived from the analysis (talking head, fast-paced, music-driven).
-Word and character n-gram TF-IDF cosine similarities (characters catch "prepping" for
-``#mealprep``) are blended, then boosted by niche and trend momentum. Banned or spam tags are
-never suggested; each tag appears once, with a reason.
+The clip's topics come from the topic model (:mod:`creator_tools.topics`): a calibrated
+probability per niche, with the words that made it. Tags come from the most likely niche (and
+the creator's own niche when the words support it), never from a niche the model rates below
+:data:`FLOOR`; within it, tags that the clip's own words name (``#backpacking`` for
+"backpacking through vietnam") rank above the niche's general tags, and trend formats
+(``#grwm``, ``#pov``) need their words. Places named in the caption or speech add location
+tags (``#lisbon``, ``#portugal``).
+
+Score = relevance x momentum (rank change, view growth) x competition (smaller tags, less
+crowded, score a little higher). 3 to ``top`` tags with at most one broad discovery tag; banned
+tags and tags the caption already has never appear; every tag says why.
 """
 
 from __future__ import annotations
 
-import re
+import functools
+import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from creator_tools.analysis.result import Analysis
 from creator_tools.settings.platforms import PLATFORMS
+from creator_tools.topics.reading import Topic
+from creator_tools.topics.words import split_hashtag, tokens
 
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "my", "your", "with",
-         "i", "me", "we", "you", "it", "is", "this", "that", "at", "as", "be", "new", "edited",
-         "draft", "final", "clip", "video", "mp4", "mov", "img", "vid", "copy"}
+#: A tag whose niche the topic model rates below this never appears.
+FLOOR = 0.1
+#: The creator's niche (profile or --niche): its tags count this much more.
+NICHE_BONUS = 1.3
+#: Tags scoring below this are not worth a slot.
+MIN_SCORE = 0.04
+#: Base relevance of a niche's tags before the clip's words match them.
+CORE_BASE, NICHE_BASE, FORMAT_BASE = 0.55, 0.3, 0.02
 #: Discovery tags in the order creators reach for them (format tags such as #duet come last).
 _BROAD_ORDER = ["#fyp", "#foryou", "#foryoupage", "#viral", "#explore", "#trending"]
 
@@ -36,77 +44,51 @@ def _broad_tag(platform: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TagSuggestion:
-    """A hashtag with its score, its kind (broad, niche, trending) and why."""
+    """A hashtag with its score, its kind (broad, niche, trending, place) and why."""
 
     tag: str
     score: float
     kind: str
     reason: str
+    niche: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {"tag": self.tag, "score": round(self.score, 3), "kind": self.kind,
-                "reason": self.reason}
+                "reason": self.reason, "niche": self.niche or None}
 
 
 @dataclass(frozen=True, slots=True)
 class TagDoc:
-    """One hashtag as the matcher sees it."""
+    """One hashtag of the index as the ranker sees it; its words as stems on demand."""
 
     tag: str
     category: str
     kind: str
-    text: str
-    keywords: frozenset[str]
-    rank: int | None
-    rank_change: int | None
+    name_text: str
+    keywords_text: str
+    description_text: str
+    rank: int | None = None
+    rank_change: int | None = None
+    view_growth: float | None = None
+    size: int | None = None
+
+    @property
+    def name_words(self) -> dict[str, str]:
+        return _stems(self.name_text)
+
+    @property
+    def keywords(self) -> dict[str, str]:
+        return _stems(self.keywords_text)
+
+    @property
+    def description(self) -> dict[str, str]:
+        return _stems(self.description_text)
 
 
-def words(text: str) -> list[str]:
-    """Lower-case word tokens without stop words."""
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
-
-
-def clip_words(a: Analysis | None, *, caption: str = "", niche: str | None = None,
-               transcript: str = "", path: str | None = None) -> list[str]:
-    """What the clip is about, as query words."""
-    q = words(caption) * 2  # the creator's own words count double
-    if path:
-        q += words(Path(path).stem.replace("_", " ").replace("-", " "))
-    if niche:
-        q += [niche.lower()] * 2
-    q += words(transcript)
-    if a is not None:
-        talk = sum(s.duration for s in a.speech) / a.duration if a.duration else 0.0
-        cuts = a.stats.get("cuts_per_minute", 0.0) if a.stats else 0.0
-        if a.subject.source == "face" and talk > 0.4:
-            q += ["talking", "story", "tips"]
-        if cuts > 20:
-            q += ["fast", "montage", "highlights"]
-        if a.tempo_bpm and talk < 0.2:
-            q += ["music", "beat", "dance"]
-    return q
-
-
-class TagMatcher:
-    """TF-IDF index over tag documents (fitted once per set of documents)."""
-
-    def __init__(self, docs: list[TagDoc]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.docs = docs
-        texts = [d.text for d in docs]
-        self._word = TfidfVectorizer(analyzer="word", token_pattern=r"[a-z0-9]{2,}",
-                                     sublinear_tf=True)
-        self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
-        self._wm = self._word.fit_transform(texts)
-        self._cm = self._char.fit_transform(texts)
-
-    def similarity(self, query: list[str]) -> np.ndarray:
-        """Cosine similarity of the query to every document, shape ``(n_docs,)``."""
-        text = " ".join(query)
-        w = (self._wm @ self._word.transform([text]).T).toarray().ravel()
-        c = (self._cm @ self._char.transform([text]).T).toarray().ravel()
-        return 0.65 * w + 0.35 * c
+@functools.lru_cache(maxsize=4096)
+def _stems(text: str) -> dict[str, str]:
+    """Stem -> a word of ``text`` with that stem (generic words left out)."""
+    return {t.stem: t.word for t in tokens(text) if t.weight > 0.05}
 
 
 def tag_docs(items: list[Any]) -> list[TagDoc]:
@@ -117,114 +99,200 @@ def tag_docs(items: list[Any]) -> list[TagDoc]:
             continue
         f = it.fields
         name = it.item.lstrip("#")
-        keywords = f.get("keywords") or ""
-        text = " ".join([name, f.get("category") or "", f.get("description") or "", keywords,
-                         keywords])
-        docs.append(TagDoc(it.item, (f.get("category") or "").lower(),
-                           f.get("kind") or "niche", text.lower(),
-                           frozenset(words(keywords) + words(name)), f.get("rank"),
-                           it.momentum.rank_change if it.momentum else None))
+        m = it.momentum
+        docs.append(TagDoc(
+            it.item, (f.get("category") or "").lower(), f.get("kind") or "niche",
+            " ".join(split_hashtag(name)), f.get("keywords") or "",
+            f.get("description") or "", f.get("rank"),
+            m.rank_change if m else None, m.view_growth if m else None,
+            f.get("posts") or (f["views"] // 100 if f.get("views") else None)))
     return docs
 
 
-_MATCHERS: dict[tuple[str, ...], TagMatcher] = {}
+def _is_core(d: TagDoc) -> bool:
+    """A niche's community tag (``#travel``, ``#traveltok``, ``#petsoftiktok``)."""
+    name = d.tag.lstrip("#")
+    return d.kind == "niche" and (name in (d.category, d.category + "tok")
+                                  or name.endswith(("tok", "tiktok")))
 
 
-def _matcher(docs: list[TagDoc]) -> TagMatcher:
-    key = tuple(d.tag + "\0" + d.text for d in docs)
-    if key not in _MATCHERS:
-        _MATCHERS.clear()
-        _MATCHERS[key] = TagMatcher(docs)
-    return _MATCHERS[key]
+def tag_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> tuple[float, list[str]]:
+    """How directly the clip's words name tag ``d`` (0..1) and the words that do. The niche's
+    own word (``travel`` for ``#budgettravel``) is the topic's business, not a match."""
+    from creator_tools.text import stem as stem_of
+
+    score, hits = 0.0, []
+    own = stem_of(d.category)
+    name_share = 1.0 if len(d.name_words) <= 1 else 0.6
+    for stem, (word, weight) in said.items():
+        if stem == own:
+            continue
+        field = (name_share if stem in d.name_words else 0.5 if stem in d.keywords
+                 else 0.3 if stem in d.description else 0.0)
+        if field:
+            score += field * weight
+            if field >= 0.5:
+                hits.append(word)
+    return min(1.0, score), hits
 
 
-def rank_tags(docs: list[TagDoc], query: list[str], *, niche: str | None = None,
+def momentum_factor(d: TagDoc) -> float:
+    """1 without history; up to 1.3 for a climbing, growing tag, down to 0.7 for a falling one."""
+    f = 1.0
+    if d.rank_change:
+        f += 0.15 * max(-1.0, min(1.0, d.rank_change / 10))
+    if d.view_growth is not None:
+        f += 0.15 * max(-1.0, min(1.0, d.view_growth))
+    return f
+
+
+def competition_factor(d: TagDoc) -> float:
+    """1 without figures; a little higher for smaller tags (fewer posts to compete with)."""
+    if not d.size:
+        return 1.0
+    return max(0.85, min(1.15, 1.15 - 0.06 * (math.log10(d.size) - 4)))
+
+
+def _said(topic_text: str) -> dict[str, tuple[str, float]]:
+    out: dict[str, tuple[str, float]] = {}
+    for t in tokens(topic_text):
+        if t.weight > 0.05 and (t.stem not in out or out[t.stem][1] < t.weight):
+            out[t.stem] = (t.word, t.weight)
+    return out
+
+
+def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | None = None,
               top: int = 5, platform: str = "tiktok") -> list[TagSuggestion]:
-    """Pick ``top`` tags: the best topical ones plus one broad discovery tag.
-
-    Deterministic: ties break alphabetically.
-    """
-    if not docs or top <= 0:
+    """Pick up to ``top`` tags for ``topic`` (``text``: the caption and speech, for direct
+    matches; ``niche``: the creator's, a small bonus). Deterministic: ties break by name."""
+    if top <= 0:
         return []
-    sim = _matcher(docs).similarity(query)
-    qset = set(query)
-    scored = []
-    for d, s in zip(docs, sim, strict=True):
-        score = float(s)
-        if niche and d.category == niche:
-            score += 0.12
-        if d.rank:
-            score += 0.05 / np.sqrt(d.rank)
-        if d.rank_change and d.rank_change > 0:
-            score += min(0.05, 0.01 * d.rank_change)
-        scored.append((score, d))
-    scored.sort(key=lambda x: (-x[0], x[1].tag))
-    topical = [(s, d) for s, d in scored if d.kind != "broad" and s > 0.02]
+    if not topic.known and not topic.places:
+        return broad_tags(docs, top=top, platform=platform,
+                          reason=f"broad discovery tag: {topic.note or 'no clear topic'}")
+    have = set(topic.caption_tags)
+    scores = topic.scores
+    ranked = topic.ranked()
+    first = ranked[0][1] if ranked else 0.0
+    # One niche gives the tags: the most likely one, and the creator's own niche when the
+    # words support it. (Second niches were tried: on held-back corpus captions they added
+    # more unrelated tags than topical ones; places cover the usual second topic, travel.)
+    strong = {n for n, p in ranked if p == first}
+    if niche and scores.get(niche, 0.0) >= max(2 * FLOOR, first / 2):
+        strong.add(niche)
+    said = _said(text)
     picked: list[TagSuggestion] = []
-    for s, d in topical[: max(0, top - 1)]:
-        picked.append(TagSuggestion(d.tag, s, "trending" if d.kind == "trending" else "niche",
-                                    _reason(d, qset, niche)))
-    broad_name = _broad_tag(platform)
-    broad = next((d for _, d in scored if d.tag == broad_name), None)
-    broad = broad or next((d for _, d in scored if d.kind == "broad"), None)
+    seen: set[str] = set(have)
+    for tag, score, reason, niche_of in _place_tags(topic):
+        if tag not in seen:
+            picked.append(TagSuggestion(tag, score, "place", reason, niche_of))
+            seen.add(tag)
+    candidates = []
+    for d in docs:
+        p = scores.get(d.category, 0.0)
+        if d.kind == "broad" or d.tag in seen or p < FLOOR:
+            continue
+        if d.category not in strong:
+            continue
+        match, hits = tag_match(d, said)
+        base = (FORMAT_BASE if d.kind == "trending" else CORE_BASE if _is_core(d)
+                else NICHE_BASE)
+        rel = p * (base + (1 - base) * match)
+        if niche and d.category == niche:
+            rel *= NICHE_BONUS
+        score = rel * momentum_factor(d) * competition_factor(d)
+        if score >= MIN_SCORE:
+            candidates.append((score, d, hits))
+    candidates.sort(key=lambda c: (-c[0], c[1].tag))
+    slots = max(0, top - 1)
+    places = picked[:2]
+    picked = places + [TagSuggestion(d.tag, s, "trending" if d.kind == "trending" else "niche",
+                                     _reason(d, topic, hits), d.category)
+                       for s, d, hits in candidates][: max(0, slots - len(places))]
+    picked.sort(key=lambda t: (-t.score, t.tag))
+    broad = _broad_doc(docs, platform, exclude=have)
     if broad is not None and len(picked) < top:
-        picked.append(TagSuggestion(broad.tag, 0.0, "broad",
-                                    "broad discovery tag for the feed"))
-    for s, d in topical[max(0, top - 1):]:  # fewer topical tags than asked: fill up
-        if len(picked) >= top:
-            break
-        picked.append(TagSuggestion(d.tag, s, "niche", _reason(d, qset, niche)))
+        picked.append(TagSuggestion(broad.tag, 0.0, "broad", "broad discovery tag for the feed"))
     return picked
 
 
-def _reason(d: TagDoc, query: set[str], niche: str | None) -> str:
-    hits = sorted(w for w in d.keywords & query if w != niche)
-    parts = []
+def _place_tags(topic: Topic) -> list[tuple[str, float, str, str]]:
+    travel = max(topic.scores.get("travel", 0.0), 0.5)
+    out = []
+    for place in topic.places[:2]:
+        for i, tag in enumerate(place.tags):
+            out.append((tag, travel * (0.95 - 0.05 * i),
+                        f"{topic.place_source}: '{place.mention}' -> place {place.label()}",
+                        "travel"))
+    return out
+
+
+def _reason(d: TagDoc, topic: Topic, hits: list[str]) -> str:
+    parts = [topic.reason(d.category)]
     if hits:
-        parts.append("matches " + ", ".join(f"'{w}'" for w in hits[:3]))
-    elif niche and d.category == niche:
-        parts.append(f"a core {niche} tag")
-    else:
-        parts.append(f"related to {d.category or 'your topic'}")
+        parts.append("names " + ", ".join(f"'{w}'" for w in sorted(set(hits))[:3]))
     if d.kind == "trending":
         parts.append("trending format")
     if d.rank_change and d.rank_change > 0:
         parts.append(f"climbing +{d.rank_change}")
+    if d.view_growth and d.view_growth > 0:
+        parts.append(f"views +{d.view_growth:.0%}")
     return "; ".join(parts)
 
 
-def suggest_hashtags(a: Analysis | None, *, caption: str = "", niche: str | None = None,
-                     region: str | None = None, transcript: str = "", top: int = 5,
-                     platform: str = "tiktok", index: object | None = None
-                     ) -> list[TagSuggestion]:
-    """Hashtags for a clip from the trend index (``None``: the default index)."""
-    from creator_tools.suggest.catalog import in_region, using_index
-
-    with using_index(index) as idx:
-        items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
-    query = clip_words(a, caption=caption, niche=niche, transcript=transcript,
-                       path=a.media.path if a is not None else None)
-    docs = tag_docs(items)
-    if not (words(caption) or niche or words(transcript)):
-        # Nothing says what the clip is about: broad discovery tags only, not guesses.
-        return broad_tags(docs, top=top, platform=platform)
-    return rank_tags(docs, query, niche=niche, top=top, platform=platform)
-
-
-def broad_tags(docs: list[TagDoc], *, top: int, platform: str = "tiktok") -> list[TagSuggestion]:
-    """The platform's discovery tag first, then other broad tags in index order."""
+def _broad_doc(docs: list[TagDoc], platform: str, exclude: set[str]) -> TagDoc | None:
     order = [_broad_tag(platform), *_BROAD_ORDER]
-    broad = sorted((d for d in docs if d.kind == "broad"),
+    broad = sorted((d for d in docs if d.kind == "broad" and d.tag not in exclude),
                    key=lambda d: (order.index(d.tag) if d.tag in order else len(order),
                                   d.rank or 10**9, d.tag))
-    reason = "broad discovery tag (add --caption or --niche for topical tags)"
+    return broad[0] if broad else None
+
+
+def broad_tags(docs: list[TagDoc], *, top: int, platform: str = "tiktok",
+               reason: str = "broad discovery tag (add --caption or --niche for topical tags)",
+               exclude: set[str] | None = None) -> list[TagSuggestion]:
+    """The platform's discovery tag first, then other broad tags in index order."""
+    order = [_broad_tag(platform), *_BROAD_ORDER]
+    broad = sorted((d for d in docs if d.kind == "broad" and d.tag not in (exclude or ())),
+                   key=lambda d: (order.index(d.tag) if d.tag in order else len(order),
+                                  d.rank or 10**9, d.tag))
     return [TagSuggestion(d.tag, 0.0, "broad", reason) for d in broad[:top]]
 
 
-def caption_line(a: Analysis, *, caption: str = "", niche: str | None = None,
+def ignored_tags(items: list[Any]) -> set[str]:
+    """Broad and banned tags of the index: not read as words of a caption."""
+    return {it.item for it in items
+            if it.banned or (it.fields.get("kind") or "") == "broad"}
+
+
+def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str | None = None,
+                     region: str | None = None, transcript: str = "", top: int = 5,
+                     platform: str = "tiktok", index: object | None = None,
+                     topic: Topic | None = None) -> list[TagSuggestion]:
+    """Hashtags for a clip from the trend index (``None``: the default index).
+
+    ``topic`` is the clip's :class:`~creator_tools.topics.reading.Topic` when already read;
+    ``a`` (the analysis) is accepted for symmetry with the other suggesters.
+    """
+    from creator_tools.suggest.catalog import in_region, using_index
+    from creator_tools.suggest.topic import clip_topic
+
+    with using_index(index) as idx:
+        items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
+        if topic is None:
+            topic, _ = clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
+                                  ignore_tags=ignored_tags(items))
+    docs = tag_docs(items)
+    if topic.caption_tags:
+        docs = [d for d in docs if d.tag not in topic.caption_tags]
+    return rank_tags(docs, topic, text=f"{caption}\n{transcript[:20000]}", niche=niche,
+                     top=top, platform=platform)
+
+
+def caption_line(a: object | None = None, *, caption: str = "", niche: str | None = None,
                  top: int = 5, platform: str = "tiktok", transcript: str = ""
                  ) -> tuple[str, tuple[str, ...]]:
-    """The caption text and hashtags for the post (``transcript``: what is said in it)."""
+    """The caption text and the hashtags to add to it (none it already has)."""
     tags = suggest_hashtags(a, caption=caption, niche=niche, top=top, platform=platform,
                             transcript=transcript)
     return caption.strip(), tuple(t.tag for t in tags)

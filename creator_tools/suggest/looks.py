@@ -7,6 +7,7 @@ from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.suggest.catalog import LookInfo, shipped_looks
+from creator_tools.topics.reading import Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +24,9 @@ class LookSuggestion:
                 "file": str(self.file) if self.file else None}
 
 
-def score_look(look: LookInfo, a: Analysis, niche: str | None) -> tuple[float, list[str]]:
-    """Score one look for clip ``a``: colour fit first, then niche."""
+def score_look(look: LookInfo, a: Analysis, niche: str | None,
+               topic: Topic | None = None) -> tuple[float, list[str]]:
+    """Score one look for clip ``a``: colour fit first, then the clip's topic and niche."""
     score, reasons = 0.5, []
     c = a.color.overall if a.color else None
     if c is not None:
@@ -66,8 +68,12 @@ def score_look(look: LookInfo, a: Analysis, niche: str | None) -> tuple[float, l
             reasons.append("adds contrast to a flat picture")
     if look.monochrome:
         score -= 0.25  # a strong creative choice: never the default
-    if niche and niche in look.niches:
-        score += 0.25
+    main = topic.main() if topic is not None else None
+    if main and topic is not None and main in look.niches:
+        score += 0.25 * topic.scores.get(main, 0.0)
+        reasons.append(f"suits {main} content ({topic.short(main)})")
+    if niche and niche in look.niches and niche != main:
+        score += 0.25 if main is None else 0.1
         reasons.append(f"suits {niche} content")
     if not reasons:
         reasons.append(look.description)
@@ -75,7 +81,8 @@ def score_look(look: LookInfo, a: Analysis, niche: str | None) -> tuple[float, l
 
 
 def suggest_looks(a: Analysis, *, niche: str | None = None, top: int = 3,
-                  trend_rank: dict[str, int] | None = None) -> list[LookSuggestion]:
+                  trend_rank: dict[str, int] | None = None,
+                  topic: Topic | None = None) -> list[LookSuggestion]:
     """Looks ranked for clip ``a`` (deterministic: ties break by name).
 
     ``trend_rank`` (look name -> rank in the index, 1 = top) adds a small bonus.
@@ -84,7 +91,7 @@ def suggest_looks(a: Analysis, *, niche: str | None = None, top: int = 3,
         return []
     out = []
     for look in shipped_looks().values():
-        score, reasons = score_look(look, a, niche)
+        score, reasons = score_look(look, a, niche, topic)
         rank = (trend_rank or {}).get(look.name)
         if rank:
             score += 0.15 / rank

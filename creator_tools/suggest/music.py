@@ -8,6 +8,13 @@ from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.suggest.catalog import TrackInfo, bundled_tracks, index_sounds
+from creator_tools.topics.reading import Topic
+
+#: The music energy (0..1) a topic asks for: calm under a travel vlog, punchy under a workout.
+TOPIC_ENERGY = {"fitness": 0.85, "sports": 0.85, "dance": 0.85, "gaming": 0.75,
+                "fashion": 0.65, "comedy": 0.55, "food": 0.5, "beauty": 0.5, "pets": 0.5,
+                "music": 0.5, "travel": 0.4, "vlog": 0.45, "tech": 0.45, "diy": 0.4,
+                "parenting": 0.4, "finance": 0.4, "lifestyle": 0.35, "education": 0.3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +64,22 @@ def _tempo_fit(bpm: float, target: float) -> tuple[float, str]:
     return math.exp(-((off / 0.17) ** 2)), how
 
 
+def topic_pacing(a: Analysis, topic: Topic | None) -> tuple[float, float, str | None]:
+    """:func:`clip_pacing` with the energy moved halfway to what the clip's topic asks for;
+    and that topic (``None`` when unknown or without a preference)."""
+    bpm, energy = clip_pacing(a)
+    main = topic.main() if topic is not None else None
+    if main in TOPIC_ENERGY:
+        energy = 0.5 * energy + 0.5 * TOPIC_ENERGY[main]  # type: ignore[index]
+        return bpm, energy, main
+    return bpm, energy, None
+
+
 def score_track(t: TrackInfo, a: Analysis, niche: str | None, target_bpm: float,
-                target_energy: float) -> tuple[float, list[str]]:
-    """Score one track for clip ``a``."""
+                target_energy: float, topic: Topic | None = None) -> tuple[float, list[str]]:
+    """Score one track for clip ``a`` (``topic``: what the clip is about, when known)."""
     score, reasons = 0.0, []
+    main = topic.main() if topic is not None else None
     if t.bpm:
         fit, how = _tempo_fit(float(t.bpm), target_bpm)
         score += 0.35 * fit
@@ -72,8 +91,9 @@ def score_track(t: TrackInfo, a: Analysis, niche: str | None, target_bpm: float,
         fit = 1.0 - min(1.0, abs(t.energy - target_energy) / 0.6)
         score += 0.25 * fit
         if fit > 0.7:
-            level = "calm" if target_energy < 0.4 else "lively" if target_energy > 0.65 else "mid"
-            reasons.append(f"{level} energy fits the clip")
+            level = "calm" if target_energy < 0.45 else "punchy" if target_energy > 0.65 else "mid"
+            why = f"the clip and its topic ({main})" if main in TOPIC_ENERGY else "the clip"
+            reasons.append(f"{level} energy fits {why}")
     if t.duration:
         if t.duration >= a.duration or t.loopable:
             score += 0.1
@@ -82,8 +102,12 @@ def score_track(t: TrackInfo, a: Analysis, niche: str | None, target_bpm: float,
         else:
             score -= 0.1
             reasons.append(f"shorter ({t.duration:.0f} s) than the clip")
-    if niche and niche in t.niches:
-        score += 0.2
+    if main and main in t.niches and topic is not None:
+        p = topic.scores.get(main, 0.0)
+        score += 0.25 * p
+        reasons.append(f"suits {main} videos ({topic.short(main)})")
+    if niche and niche in t.niches and niche != main:
+        score += 0.2 if main is None else 0.1
         reasons.append(f"popular with {niche} creators")
     if t.rank:
         score += 0.2 / math.sqrt(t.rank)
@@ -96,9 +120,10 @@ def score_track(t: TrackInfo, a: Analysis, niche: str | None, target_bpm: float,
 
 def suggest_music(a: Analysis, *, niche: str | None = None, region: str | None = None,
                   top: int = 5, index: object | None = None,
-                  use_index: bool = True) -> list[MusicSuggestion]:
-    """Tracks and trending sounds ranked for clip ``a`` (deterministic: ties break by id)."""
-    target_bpm, target_energy = clip_pacing(a)
+                  use_index: bool = True, topic: Topic | None = None) -> list[MusicSuggestion]:
+    """Tracks and trending sounds ranked for clip ``a`` (deterministic: ties break by id);
+    ``topic`` (what the clip is about) moves the energy and favours tracks made for it."""
+    target_bpm, target_energy, _ = topic_pacing(a, topic)
     candidates: dict[str, TrackInfo] = dict(bundled_tracks())
     if use_index:
         from creator_tools.errors import CreatorError
@@ -115,7 +140,7 @@ def suggest_music(a: Analysis, *, niche: str | None = None, region: str | None =
             pass
     out = []
     for t in candidates.values():
-        score, reasons = score_track(t, a, niche, target_bpm, target_energy)
+        score, reasons = score_track(t, a, niche, target_bpm, target_energy, topic)
         if t.file is None:
             reasons.append("add in the app (no local audio)")
         out.append(MusicSuggestion(t.id, t.title, round(score, 4), reasons, t.file, t.bpm,

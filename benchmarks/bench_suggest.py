@@ -1,0 +1,251 @@
+"""Hashtag quality and speed of ``creator suggest`` on held-out captions (issue 15).
+
+Quality: every caption of ``benchmarks/data/suggest_heldout.csv`` (labeled by niche, with the
+location tags it should get; never read by training, see ``tools/train_topics.py``) goes
+through :func:`creator_tools.suggest.hashtags.suggest_hashtags` with no niche and a fresh
+trend index seeded from the shipped files, as a new user's ``creator suggest CLIP --caption
+TEXT`` would. A suggested tag is *topical* when its niche is one of the caption's labels, or
+it is a location tag the row expects; broad tags (``#fyp``) never count. Figures:
+
+- mean topical tags in the top 5 (goal at least 3.0);
+- share of captions with at least 2 topical tags (goal at least 95%);
+- share of captions with a tag of an unrelated niche or a wrong place (goal at most 5%).
+
+Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
+process with the analysis already cached (start-up, model and index loads included; goal at
+most 1.5 s), beside ``creator analyze examples/demo.mp4 --json`` from the same cache (the part
+of it that is not suggesting).
+
+Run: ``.venv/bin/python benchmarks/bench_suggest.py [--repeat N] [--skip-timing]``. Writes
+``benchmarks/results/suggest.json`` and its section of ``docs/benchmarks.md`` (between the
+``bench_suggest`` markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+HELDOUT = HERE / "data" / "suggest_heldout.csv"
+RESULT = HERE / "results" / "suggest.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+CLIP = ROOT / "examples" / "demo.mp4"
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+GOALS = {"mean_topical": 3.0, "two_topical": 0.95, "unrelated": 0.05, "suggest_wall_s": 1.5}
+EXAMPLES = ["3 days in lisbon: hidden viewpoints and where to eat",
+            "two weeks backpacking through vietnam on a budget",
+            "sunrise hike to the top of mount rainier"]
+
+
+def heldout_rows(path: Path = HELDOUT) -> list[dict[str, object]]:
+    """The held-out captions: ``caption``, ``labels`` (niches), ``places`` (location tags)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{"caption": r["caption"], "labels": set(r["labels"].split(";")),
+                 "places": {p for p in r["places"].split(";") if p}}
+                for r in csv.DictReader(fh)]
+
+
+def judge(tags: list, row: dict[str, object], niche_of: dict[str, str]) -> tuple[int, list]:
+    """The number of topical tags among ``tags`` and the unrelated ones."""
+    topical, wrong = 0, []
+    for t in tags:
+        if t.kind == "broad":
+            continue
+        ok = (t.tag in row["places"] if t.kind == "place"  # type: ignore[operator]
+              else niche_of.get(t.tag) in row["labels"])  # type: ignore[operator]
+        topical += ok
+        if not ok:
+            wrong.append(t.tag)
+    return topical, wrong
+
+
+def quality(rows: list[dict[str, object]]) -> dict[str, object]:
+    """Run every held-out caption through the hashtag suggester; the figures and misses."""
+    from creator_tools.suggest.hashtags import suggest_hashtags
+    from creator_tools.trends.store import TrendIndex
+
+    with tempfile.TemporaryDirectory() as tmp, TrendIndex(Path(tmp) / "t.sqlite") as idx:
+        niche_of = {it.item: (it.fields.get("category") or "")
+                    for it in idx.current("hashtags")}
+        start = time.perf_counter()
+        per_row = []
+        for row in rows:
+            tags = suggest_hashtags(None, caption=str(row["caption"]), index=idx, top=5)
+            topical, wrong = judge(tags, row, niche_of)
+            per_row.append({"caption": row["caption"], "labels": sorted(row["labels"]),
+                            "tags": [t.tag for t in tags], "topical": topical,
+                            "unrelated": wrong})
+        seconds = time.perf_counter() - start
+        examples = {c: [{"tag": t.tag, "kind": t.kind, "reason": t.reason}
+                        for t in suggest_hashtags(None, caption=c, index=idx, top=5)]
+                    for c in EXAMPLES}
+    n = len(per_row)
+    return {
+        "captions": n,
+        "mean_topical": round(sum(r["topical"] for r in per_row) / n, 3),
+        "two_topical": round(sum(r["topical"] >= 2 for r in per_row) / n, 4),
+        "unrelated": round(sum(bool(r["unrelated"]) for r in per_row) / n, 4),
+        "ms_per_caption": round(1000 * seconds / n, 1),
+        "misses": [r for r in per_row if r["unrelated"] or r["topical"] < 2],
+        "examples": examples,
+    }
+
+
+def _time(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timing(repeat: int) -> dict[str, object]:
+    """Median wall seconds of ``creator suggest`` and ``creator analyze`` on a cached
+    analysis, each a fresh process, round-robin."""
+    creator = str(Path(sys.executable).parent / "creator")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "CREATOR_CACHE_DIR": f"{tmp}/cache",
+               "CREATOR_INDEX": f"{tmp}/index.sqlite", "CREATOR_CONFIG": f"{tmp}/c.toml"}
+        analyze = [creator, "--quiet", "analyze", str(CLIP), "--json"]
+        suggest = [creator, "--quiet", "suggest", str(CLIP), "--caption", EXAMPLES[0],
+                   "--no-transcribe", "--json"]
+        _time(analyze, env)  # fills the cache
+        _time(suggest, env)  # creates the index
+        load = os.getloadavg()[0]
+        a_runs, s_runs = [], []
+        for _ in range(repeat):
+            a_runs.append(_time(analyze, env))
+            s_runs.append(_time(suggest, env))
+    s_med = statistics.median(w for w, _ in s_runs)
+    a_med = statistics.median(w for w, _ in a_runs)
+    s_cpu = statistics.median(c for _, c in s_runs)
+    a_cpu = statistics.median(c for _, c in a_runs)
+    return {"suggest_wall_s": round(s_med, 3), "analyze_cached_wall_s": round(a_med, 3),
+            "suggest_beyond_analyze_s": round(s_med - a_med, 3),
+            "suggest_cpu_s": round(s_cpu, 3), "analyze_cached_cpu_s": round(a_cpu, 3),
+            "suggest_runs": [[round(w, 3), round(c, 3)] for w, c in s_runs],
+            "analyze_runs": [[round(w, 3), round(c, 3)] for w, c in a_runs],
+            "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2)}
+
+
+def _verdict(value: float, goal: float, *, at_most: bool = False) -> str:
+    ok = value <= goal if at_most else value >= goal
+    return "met" if ok else "not met"
+
+
+def markdown(result: dict[str, object]) -> str:
+    """The section of docs/benchmarks.md."""
+    q = result["quality"]
+    model = result["model"]
+    lines = [
+        f"## `creator suggest` hashtags (benchmarks/bench_suggest.py), {result['when']}",
+        "",
+        f"{q['captions']} held-out captions (`benchmarks/data/suggest_heldout.csv`, written in "
+        "another voice than the training corpus and never trained on), no niche given, a "
+        f"fresh index. Topic model: {model['rows']} training rows, {model['features']} "
+        f"features, {model['estimator']} + sigmoid calibration, "
+        f"{model['size_kb']} kB. Broad tags never count as topical.",
+        "",
+        "| figure | value | goal |",
+        "|---|---|---|",
+        f"| mean topical tags in the top 5 | **{q['mean_topical']:.2f}** | at least 3.0 "
+        f"({_verdict(q['mean_topical'], 3.0)}) |",
+        f"| captions with at least 2 topical tags | **{q['two_topical']:.1%}** | at least 95% "
+        f"({_verdict(q['two_topical'], 0.95)}) |",
+        f"| captions with a tag of an unrelated niche or a wrong place | "
+        f"**{q['unrelated']:.1%}** | at most 5% "
+        f"({_verdict(q['unrelated'], 0.05, at_most=True)}) |",
+        f"| hashtag ranking per caption (in process) | {q['ms_per_caption']} ms | |",
+    ]
+    t = result.get("timing")
+    if t:
+        met = t["suggest_wall_s"] <= 1.5
+        busy = max(t["load_before"], t["load_after"]) > 2.5 and not met
+        lines += [
+            f"| `creator suggest CLIP --caption T`, analysis cached, fresh process (median of "
+            f"{len(t['suggest_runs'])}): wall | **{t['suggest_wall_s']:.2f} s** | at most 1.5 s "
+            f"({_verdict(t['suggest_wall_s'], 1.5, at_most=True)}"
+            f"{': the machine was busy, see CPU' if busy else ''}) |",
+            f"| the same: CPU (user + system) | **{t['suggest_cpu_s']:.2f} s** | |",
+            f"| `creator analyze CLIP --json` from the same cache: wall, CPU | "
+            f"{t['analyze_cached_wall_s']:.2f} s, {t['analyze_cached_cpu_s']:.2f} s | |",
+            f"| suggest beyond the cached analysis: wall, CPU | "
+            f"{t['suggest_beyond_analyze_s']:.2f} s, "
+            f"{t['suggest_cpu_s'] - t['analyze_cached_cpu_s']:.2f} s | |",
+            "",
+            f"Load average {t['load_before']} before and {t['load_after']} after the timed "
+            "runs, on 2 cores: above 2, wall times are inflated by other work and the CPU "
+            "time (single-threaded here) is the better estimate of the wall time on an idle "
+            "machine.",
+        ]
+    lines += ["", "The issue's example captions:", ""]
+    for caption, tags in q["examples"].items():
+        lines.append(f"- \"{caption}\": " + " ".join(f"`{x['tag']}`" for x in tags))
+    lines += ["", f"Misses and unrelated tags, caption by caption: `{RESULT.relative_to(ROOT)}`."]
+    return "\n".join(lines)
+
+
+def write_doc(section: str) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    block = f"<!-- bench_suggest -->\n{section}\n<!-- /bench_suggest -->"
+    if "<!-- bench_suggest -->" in text:
+        text = re.sub(r"<!-- bench_suggest -->.*?<!-- /bench_suggest -->", lambda _: block,
+                      text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def model_info() -> dict[str, object]:
+    from creator_tools.resources import asset_path
+    from creator_tools.topics.model import shipped_model
+
+    m = shipped_model()
+    return {"rows": m.meta["rows"], "features": len(m.features),
+            "estimator": m.meta["estimator"], "seed": m.meta["seed"],
+            "size_kb": round(asset_path("topics", "model.npz").stat().st_size / 1024)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
+    parser.add_argument("--skip-timing", action="store_true")
+    parser.add_argument("--no-write", action="store_true",
+                        help="print only: leave the JSON and docs/benchmarks.md alone")
+    args = parser.parse_args(argv)
+    result: dict[str, object] = {"when": dt.date.today().isoformat(),
+                                 "python": platform.python_version(), "goals": GOALS,
+                                 "model": model_info(), "quality": quality(heldout_rows())}
+    if not args.skip_timing:
+        result["timing"] = timing(args.repeat)
+    section = markdown(result)
+    print(section)
+    if not args.no_write:
+        RESULT.parent.mkdir(parents=True, exist_ok=True)
+        RESULT.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+        write_doc(section)
+        print(f"\nwrote {RESULT} and its section of {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

