@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from creator_tools.cli.boundary import add_command
-from creator_tools.cli.console import emit_json, err, error_line, error_text, out
+from creator_tools.cli.console import emit_json, err, error_line, error_text, out, warn_line
 from creator_tools.errors import CreatorError, InputError, OptionError
 from creator_tools.exit_codes import combined
+
+if TYPE_CHECKING:
+    from creator_tools.results.insights import Insights
 
 
 def register(app: typer.Typer) -> None:
@@ -47,6 +50,7 @@ def analyze_command(
 
     plots = _plot_paths(plot, clips)
     settings = AnalysisSettings(min_silence=min_silence)
+    insights = None if json_out else _your_audience()
     codes = []
     for clip, plot_path in zip(clips, plots, strict=True):
         try:
@@ -57,6 +61,12 @@ def analyze_command(
                 from creator_tools.cli.report import print_report
 
                 print_report(out, result)
+                if insights is not None:
+                    from rich.text import Text
+
+                    from creator_tools.results.audience import clip_line
+
+                    out.print(Text(clip_line(result.to_dict(), insights)), soft_wrap=True)
             if plot_path is not None:
                 from creator_tools.analysis.plot import render_plot
                 from creator_tools.fs import atomic_output
@@ -68,6 +78,18 @@ def analyze_command(
             error_line(error_text(exc))
             codes.append(exc.exit_code)
     return combined(codes)
+
+
+def _your_audience() -> Insights | None:
+    """The insights of your imported results when they hold a finding (else ``None``: the
+    report is as it always was)."""
+    from creator_tools.results.audience import load_insights
+
+    try:
+        return load_insights()
+    except CreatorError as exc:
+        warn_line(f"your results were not used: {error_text(exc)}")
+        return None
 
 
 def _plot_paths(given: str | None, clips: list[Path]) -> list[Path | None]:

@@ -8,7 +8,7 @@ Dask cluster. The creator's choices come in as :class:`~creator_tools.settings.E
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from creator_tools import __version__
@@ -16,8 +16,8 @@ from creator_tools.analysis.result import Analysis
 from creator_tools.captions.transcript import Transcript
 from creator_tools.edit.plan import EditPlan, Origin
 from creator_tools.edit.planner import EditOptions
-from creator_tools.errors import OptionError
-from creator_tools.settings import EditChoices
+from creator_tools.errors import CreatorError, OptionError
+from creator_tools.settings import EDIT_DEFAULTS, EditChoices
 
 Progress = Callable[[float, float], None]
 
@@ -57,6 +57,7 @@ def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = No
     return EditOptions(
         platform=c.platform, aspect=c.aspect, cut=c.cut, max_pause=c.max_pause,
         reframe=c.reframe, enhance=c.enhance, stabilize=c.enhance and c.stabilize,
+        stabilize_zoom=c.stabilize_zoom, keep_resolution=c.keep_resolution,
         denoise=c.enhance and c.denoise, voice_cleanup=c.voice_cleanup,
         look=resolve_look(c.look, a, strength=c.look_strength, niche=c.niche),
         music=resolve_music(c.music, a, niche=c.niche),
@@ -87,9 +88,28 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
             if c.captions or c.cut == "fillers":  # asked for: the edit cannot be made
                 raise
             # on by default: the edit goes on without them, and its notes say why
-    plan = make_plan(a, edit_options(a, c, transcript))
+    options = edit_options(a, c, transcript)
+    insights, tuning_notes = None, []
+    try:  # the creator's own results (creator results import); none: nothing changes
+        from creator_tools.results.audience import load_insights, planner_tuning
+
+        insights = load_insights()
+    except CreatorError as exc:
+        tuning_notes = [f"your results were not used: {exc}"]
+    if insights is not None:
+        tuning = planner_tuning(insights, max_pause_is_default=c.max_pause == EDIT_DEFAULTS[
+            "max_pause"])
+        changed = {k: v for k, v in (("pre_roll", tuning.pre_roll),
+                                     ("max_pause", tuning.max_pause)) if v is not None}
+        options, tuning_notes = replace(options, **changed), list(tuning.notes)
+    plan = make_plan(a, options)
     if (why := _no_captions(a, c, transcript)) is not None:
         plan.notes.append(f"no captions: {why}")
+    plan.notes += tuning_notes
+    if insights is not None:
+        from creator_tools.results.audience import edit_line
+
+        plan.notes.append(edit_line(a.to_dict(), plan, insights, platform=c.platform))
     return a, plan
 
 
