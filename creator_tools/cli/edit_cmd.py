@@ -95,6 +95,9 @@ def edit_command(
     exports: ExportOpt = None,
     plan_only: Annotated[bool, typer.Option("--plan-only",
                                             help="Write the plan sidecar and stop.")] = False,
+    review: Annotated[bool, typer.Option(
+        "--review", help="Also write a review page beside the video: NAME.edited.review.html "
+                         "(see: creator review).")] = False,
     json_out: JsonOut = False,
 ) -> int:
     """Turn a raw clip into a finished vertical video plus its caption: dead air cut,
@@ -105,12 +108,22 @@ def edit_command(
     show).
     """
     from creator_tools.cli.progress import steps
-    from creator_tools.pipeline.job import edit_clip
+    from creator_tools.pipeline.job import EditTargets, edit_clip
 
+    page = None
+    if review:  # refused before any work, like every other output
+        from creator_tools.review.page import check_page, default_page
+
+        page = default_page(EditTargets.beside(clip, output).plan)
+        check_page(page, force=force, inputs=(clip,))
     with steps("analyze", "captions", "render") as (analyze_bar, words_bar, render_bar):
         r = edit_clip(clip, choices, output=output, force=force, plan_only=plan_only,
                       analyze_progress=analyze_bar, transcribe_progress=words_bar,
                       render_progress=render_bar, exports=tuple(exports or ()))
+    if page is not None:
+        from creator_tools.review.page import write_review
+
+        write_review(r.plan_file, output=page, force=force)
     if json_out:
         record: dict[str, object] = {"plan": str(r.plan_file), "duration": round(r.duration, 3),
                                      "caption": r.caption}
@@ -119,15 +132,21 @@ def edit_command(
                       "removed_seconds": round(r.removed_seconds, 3), **record,
                       "srt": str(r.srt_file) if r.srt_file else None,
                       "exports": [str(p) for p in r.exports]}
+        if page is not None:
+            record["review"] = str(page)
         emit_json(record)
     elif plan_only:
         out.print(f"plan written to {r.plan_file}")
+        if page is not None:
+            out.print(f"review page written to {page}", markup=False)
     else:
         out.print(f"[bold green]done[/] {r.output}  {r.duration:.1f} s "
                   f"({r.removed_seconds:.1f} s of dead air removed)")
         out.print(f"plan    {r.plan_file}\ncaption {r.caption_file}")
         for extra in ([r.srt_file] if r.srt_file else []) + r.exports:
             out.print(f"{extra.suffix[1:]:<7} {extra}")
+        if page is not None:
+            out.print(f"review  {page}", markup=False)
         out.print(f"\n{r.caption}")
     if not State.quiet:  # on stderr, so --json stays data only
         for note in r.notes:
