@@ -42,6 +42,8 @@ RESULT_JSON = WORK / "last_analyze.json"
 #: Goals from the product issue.
 GOAL_WALL_VS_DECODE = 1.3
 GOAL_CPU_VS_SCENEDETECT = 0.6
+#: The real-footage issue: every cut of the real-footage clip at +-1 frame.
+GOAL_REAL_CUT_F1 = 1.0
 
 FPS = 30
 SIZE = "1920x1080"
@@ -440,6 +442,188 @@ def print_table(rows: list[Row], repeat: int) -> None:
           "single process; tree MB = sampled peak of the whole process tree's summed RSS)")
 
 
+# ---------------------------------------------------------------------------------------
+# Real footage (benchmarks/realclip.py): timed beside the generated clip, scored on its truth
+# ---------------------------------------------------------------------------------------
+
+def real_media_clip(quick: bool) -> tuple[Path | None, dict | None, str]:
+    """The real-footage clip and its truth, or (None, None, why not)."""
+    import realclip
+
+    if not realclip.available():
+        return None, None, f"{realclip.MEDIA} is missing"
+    clip, truth = realclip.make_real_clip(quick)
+    return clip, truth, ""
+
+
+def real_media_rows(ff: str, clip: Path | None, analyze_template: str, what: str,
+                    why: str) -> dict[str, Row]:
+    """The decode floor and the analysis of the real-footage clip, as timed rows."""
+    if clip is None:
+        return {"decode_real": Row("decode_real", "decode floor (real)", [], "", skipped=why),
+                "analyze_real": Row("analyze_real", f"creator {what} (real)", [], "",
+                                    skipped=why)}
+    return {"decode_real": Row("decode_real", "decode floor (real)",
+                               decode_floor_cmd(ff, clip), clip.name),
+            "analyze_real": Row("analyze_real", f"creator {what} (real)",
+                                analyze_cmd(analyze_template, clip), clip.name,
+                                fresh_cache=True)}
+
+
+def _generated_cut_frames(clip: Path) -> list[int]:
+    recipe = json.loads(clip.with_suffix(".json").read_text())["recipe"]
+    return [round(c * FPS) for c in recipe["cuts_s"]]
+
+
+def real_media_report(result: dict, rows: dict[str, Row], clip: Path, real_clip: Path | None,
+                      truth: dict | None, *, quick: bool) -> None:
+    """Score the analysis of both clips against their truth (one more analyze each, untimed),
+    write benchmarks/results/analyze.json and this script's section of docs/benchmarks.md."""
+    import realclip
+    import report
+
+    acc: dict[str, object] = {}
+    gen = realclip.analyze_json(clip)
+    acc["generated"] = {"cuts": realclip.cut_scores(gen.get("cuts", []),
+                                                    _generated_cut_frames(clip), fps=FPS)}
+    if real_clip is not None and truth is not None:
+        acc["real"] = realclip.analysis_accuracy(realclip.analyze_json(real_clip), truth)
+        acc["real"]["shake_in_file"] = (truth.get("shake") or {}).get("measured")
+    ratios = result["ratios"]
+    ratios["analyze_real_wall_vs_decode_real"] = ratio(rows.get("analyze_real"),
+                                                       rows.get("decode_real"), "wall_s")
+    out = {**result, "quick": quick, "accuracy": acc,
+           "real_clip": real_clip.name if real_clip else None,
+           "real_truth": {k: v for k, v in (truth or {}).items() if k != "shake"},
+           "goals": {**result["goals"], "real_cut_f1": GOAL_REAL_CUT_F1}}
+    path = report.write_results("analyze", out, quick=quick)
+
+    def wall(key: str) -> str:
+        r = rows.get(key)
+        return f"{r.best()['wall_s']:.2f}" if r is not None and r.ok else "-"
+
+    lines = [f"### Latest run: `benchmarks/bench_analyze.py{' --quick' if quick else ''}`, "
+             f"{time.strftime('%Y-%m-%d %H:%M')}",
+             "",
+             f"Written by the script (`{path.relative_to(HERE.parent)}`); {os.cpu_count()} cores, "
+             f"load average {result['loadavg_before']:.1f} before, "
+             f"{result['loadavg_after']:.1f} after; best of {result['repeat']}.",
+             ""]
+    if quick:
+        lines += ["**`--quick`: 15 s clips, single runs: plumbing only, not the goals.**", ""]
+    body = [[r.label, f"{r.best()['wall_s']:.2f}", f"{r.best()['cpu_s']:.2f}",
+             f"{r.best()['maxrss_mb']:.0f}", f"{r.best()['tree_rss_mb']:.0f}"]
+            for r in rows.values() if r.ok]
+    body += [[r.label, "skipped" if r.skipped else "FAILED", "", "", ""]
+             for r in rows.values() if not r.ok]
+    lines += [report.table(["row", "wall s", "CPU s", "peak RSS MB", "tree MB"], body), ""]
+    rw = ratios.get("analyze_wall_vs_decode")
+    rr = ratios["analyze_real_wall_vs_decode_real"]
+    rc = ratios.get("analyze_cpu_vs_scenedetect")
+    lines.append(f"- analyze wall / decode floor: generated clip "
+                 f"{'n/a' if rw is None else f'{rw:.2f}x'} "
+                 f"({report.verdict(rw, GOAL_WALL_VS_DECODE)}, goal {GOAL_WALL_VS_DECODE}x), "
+                 f"real-footage clip {'n/a' if rr is None else f'{rr:.2f}x'} "
+                 f"({wall('analyze_real')} s / {wall('decode_real')} s)")
+    lines.append(f"- analyze CPU / PySceneDetect CPU (generated clip): "
+                 f"{'n/a' if rc is None else f'{rc:.2f}x'} "
+                 f"({report.verdict(rc, GOAL_CPU_VS_SCENEDETECT)}, "
+                 f"goal {GOAL_CPU_VS_SCENEDETECT}x)")
+    g = acc["generated"]["cuts"]  # type: ignore[index]
+    lines.append(f"- cuts, generated clip: {g['matched']} of {g['truth']} found at +-1 frame, "
+                 f"{g['exact']} at the exact frame; {len(g['extra_frames'])} extra "
+                 f"(frames {g['extra_frames']}); F1 {g['f1']:.3f}")
+    if "real" in acc:
+        r = acc["real"]  # type: ignore[assignment]
+        c = r["cuts"]
+        lines.append(f"- cuts, real-footage clip: F1 **{c['f1']:.3f}** at +-1 frame "
+                     f"({report.verdict(c['f1'], GOAL_REAL_CUT_F1, at_most=False)}, goal "
+                     f"{GOAL_REAL_CUT_F1}): {c['matched']} of {c['truth']} found, "
+                     f"{c['exact']} at the exact frame; missed frames {c['missed_frames']}, "
+                     f"extra frames {c['extra_frames']}; gradual transitions reported: "
+                     f"{r['transitions_reported']} (the clip has none)")
+        lines.append(f"- speech, real-footage clip, against the RTTM: IoU "
+                     f"{r['speech']['iou']:.3f}, {100 * r['speech']['covered']:.0f}% of the "
+                     "speech covered")
+        if "shaky" in r:
+            m = r.get("shake_in_file") or {}
+            lines.append(f"- the shaky shot (applied 2-9 Hz shake, up to 60 px; measured back "
+                         f"from the file: correlation {m.get('corr_x')} in x, {m.get('corr_y')} "
+                         f"in y) flagged `shaky` over {100 * r['shaky']['shot_covered']:.0f}% "
+                         f"of it; {r['shaky']['flagged_outside_s']} s flagged elsewhere")
+    if real_clip is not None and truth is not None:
+        shots = ", ".join(f"{x['name']} {x['start_frame'] / FPS:.1f}-{x['end_frame'] / FPS:.1f} s"
+                          for x in truth["shots"])
+        lines += ["", f"Real-footage clip `{real_clip.name}` (`benchmarks/realclip.py`): {shots}; "
+                  f"cuts at frames {truth['cut_frames']}."]
+    section = report.write_section("bench_analyze", "\n".join(lines), quick=quick)
+    print(f"written: {path.relative_to(HERE.parent)}, {section.relative_to(HERE.parent)}")
+    for key, value in acc.items():
+        print(f"accuracy ({key}): {json.dumps(value)}")
+
+
+# ---------------------------------------------------------------------------------------
+# Cut recall on the real-footage clip: creator analyze (skimming) against PySceneDetect
+# ---------------------------------------------------------------------------------------
+
+def scenedetect_cut_frames(exe: Path, clip: Path) -> list[int]:
+    """PySceneDetect's cuts with its defaults (``detect-content``): the first frame of each
+    scene after the first."""
+    import csv
+
+    with tempfile.TemporaryDirectory(prefix="bench-sd-") as tmp:
+        cmd = [str(exe), "-q", "-i", str(clip), "-o", tmp, "detect-content", "list-scenes",
+               "-s", "-q"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        found = sorted(Path(tmp).glob("*.csv"))
+        if proc.returncode != 0 or not found:
+            raise RuntimeError(f"{shlex.join(cmd)} failed: {proc.stderr[-1500:]}")
+        with open(found[0], newline="") as f:
+            rows = list(csv.DictReader(f))
+    return [round(float(r["Start Time (seconds)"]) * FPS) for r in rows[1:]]
+
+
+def cut_recall(clip: Path, truth: dict, sd_exe: Path | None, sd_why: str, *,
+               quick: bool) -> dict:
+    """Cut F1 at +-1 frame on the real-footage clip (1080p30 x264 medium, B-frames): ``creator
+    analyze`` as it runs by default (skimming), the same analysis without skimming (the two
+    cut lists must be identical), and PySceneDetect. Written to results/analyze_cuts.json."""
+    import realclip
+    import report
+
+    from creator_tools.analysis.engine import AnalysisSettings, analyze
+
+    frames = truth["cut_frames"]
+    skim = realclip.analyze_json(clip)["cuts"]
+    full = analyze(clip, settings=AnalysisSettings(skim=False)).cuts
+    out: dict[str, object] = {
+        "clip": clip.name, "truth_frames": frames,
+        "creator": {**realclip.cut_scores(skim, frames),
+                    "frames": [round(c * FPS) for c in skim]},
+        "creator_no_skim": {**realclip.cut_scores(full, frames),
+                            "frames": [round(c * FPS) for c in full]},
+        "skim_identical": [round(c * FPS) for c in skim] == [round(c * FPS) for c in full],
+    }
+    if sd_exe is not None:
+        sd = scenedetect_cut_frames(sd_exe, clip)
+        out["scenedetect"] = {**realclip.cut_scores([f / FPS for f in sd], frames),
+                              "frames": sd, "version": scenedetect_version(sd_exe),
+                              "cmd": "scenedetect -i CLIP detect-content list-scenes"}
+    else:
+        out["scenedetect"] = {"skipped": sd_why.strip().splitlines()[0] if sd_why else "?"}
+    path = report.write_results("analyze_cuts", out, quick=quick)
+    for key in ("creator", "creator_no_skim", "scenedetect"):
+        r = out[key]
+        assert isinstance(r, dict)
+        if "f1" in r:
+            print(f"cuts, real-footage clip, {key}: F1 {r['f1']:.3f} at +-1 frame, recall "
+                  f"{r['recall']:.3f}, missed frames {r['missed_frames']}, extra frames "
+                  f"{r['extra_frames']}")
+    print(f"skimmed and full decodes give the same cuts: {out['skim_identical']}")
+    print(f"written: {path.relative_to(HERE.parent)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true",
@@ -463,6 +647,7 @@ def main(argv: list[str] | None = None) -> int:
     ff = ffmpeg_path()
     clip = make_clip(duration)
     long_clip = make_long_clip(clip, 5) if ns.long else None
+    real_clip, real_truth, real_why = real_media_clip(ns.quick)
 
     sd_exe: Path | None = None
     sd_why = "skipped (--skip-scenedetect)"
@@ -485,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sd_row.skipped = sd_why.strip().splitlines()[0] if sd_why.strip() else "unavailable"
     rows["scenedetect"] = sd_row
+    rows.update(real_media_rows(ff, real_clip, ns.analyze_cmd, what, real_why))
     if ns.decode_variants:
         variants = {
             "b": ("(b) 320x180 gray+audio, area", {}),
@@ -571,6 +757,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     RESULT_JSON.write_text(json.dumps(result, indent=1))
     print(f"\nwritten: {RESULT_JSON.relative_to(HERE.parent)}")
+    real_media_report(result, rows, clip, real_clip, real_truth, quick=ns.quick)
+    if real_clip is not None and real_truth is not None:
+        cut_recall(real_clip, real_truth, sd_exe, sd_why, quick=ns.quick)
     return 0
 
 

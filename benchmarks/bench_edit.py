@@ -50,6 +50,7 @@ from bench_analyze import (
     measure,
     print_table,
     ratio,
+    real_media_clip,
 )
 
 from creator_tools.captions.model import captions_available
@@ -126,6 +127,7 @@ class EditRow(Row):
     creator: bool = False  # fresh CREATOR_CACHE_DIR, CREATOR_INDEX and CREATOR_CONFIG per run
     json_out: bool = False  # the command prints a JSON result on stdout
     keep_plan: Path | None = None  # copy the run's plan sidecar here (for the render row)
+    keep_output: Path | None = None  # copy the run's video here (to measure it afterwards)
     outputs: list[dict] = field(default_factory=list)
 
     def output(self) -> dict | None:
@@ -225,6 +227,8 @@ def run_once(row: EditRow, i: int, n: int) -> None:
             return
         if row.keep_plan is not None and plan_sidecar(out).is_file():
             shutil.copyfile(plan_sidecar(out), row.keep_plan)
+        if row.keep_output is not None:
+            shutil.copyfile(out, row.keep_output)
     row.runs.append(run)
     row.outputs.append(facts)
     print(f"  {row.label} run {i + 1}/{n}: wall {run.wall_s:.2f} s, cpu {run.cpu_s:.2f} s, "
@@ -269,6 +273,238 @@ def plan_encode(plan: Path) -> dict | None:
         return None
 
 
+# ---------------------------------------------------------------------------------------
+# Real footage (benchmarks/realclip.py) and the virtual camera against known truth
+# ---------------------------------------------------------------------------------------
+
+REAL_PLAN = WORK / "edit-real.plan.json"
+REAL_OUT = WORK / "edit-real.mp4"
+#: The real-footage issue: the default edit of the real-footage clip (shaky shot included)
+#: against the bare transcode of it, wall and CPU; the shaky shot's residual jitter against a
+#: naive centre crop's.
+GOAL_REAL_VS_BARE = 1.2
+GOAL_JITTER_VS_NAIVE = 0.15
+
+
+def real_media_rows(ff: str, enc: Encode, clip: Path | None, why: str) -> dict[str, EditRow]:
+    """``creator edit --no-captions`` (its video and plan kept) and the bare transcode of the
+    real-footage clip, as timed rows."""
+    REAL_PLAN.unlink(missing_ok=True)
+    REAL_OUT.unlink(missing_ok=True)
+    if clip is None:
+        return {k: EditRow(k, label, [], "", skipped=why) for k, label in
+                (("edit_real", "creator edit (real)"),
+                 ("bare_real", "bare ffmpeg transcode (real)"))}
+    return {"edit_real": EditRow("edit_real", "creator edit (real)",
+                                 edit_cmd(clip, "--no-captions"), clip.name, creator=True,
+                                 json_out=True, keep_plan=REAL_PLAN, keep_output=REAL_OUT),
+            "bare_real": EditRow("bare_real", "bare ffmpeg transcode (real)",
+                                 bare_cmd(ff, clip, enc), clip.name)}
+
+
+def shaky_jitter(clip: Path, truth: dict, plan_path: Path, video: Path) -> dict:
+    """Residual jitter (tests/measure.py) of the shaky shot in the edit's output, and in a
+    naive centre crop (``BARE_VF``) of the same kept source ranges; their ratio."""
+    import subprocess
+
+    import numpy as np
+
+    from creator_tools.edit.filtergraph import source_zoom
+    from creator_tools.edit.plan import load_plan
+    from creator_tools.media.ffmpeg import base_args
+    from tests.measure import (
+        frame_steps,
+        jitter_residuals,
+        output_ranges,
+        residual_jitter,
+        source_ranges,
+    )
+
+    plan = load_plan(plan_path)
+    sh = truth["shake"]
+    tb = float(plan.timebase)
+    a = round(sh["start_frame"] / truth["fps"] / tb)
+    b = round(sh["end_frame"] / truth["fps"] / tb)
+    outs, srcs = output_ranges(plan, a, b), source_ranges(plan, a, b)
+    edit = residual_jitter(video, outs)
+    res = []
+    with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+        for i, (s0, s1) in enumerate(srcs):
+            naive = Path(tmp) / f"naive{i}.mp4"
+            subprocess.run([*base_args(), "-loglevel", "error", "-y", "-ss", f"{s0:.6f}",
+                            "-t", f"{s1 - s0:.6f}", "-i", str(clip), "-vf", BARE_VF, "-an",
+                            "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18",
+                            str(naive)], check=True)
+            res.append(jitter_residuals(frame_steps(naive), truth["fps"]))
+    allr = np.concatenate(res) if res else np.zeros(0)
+    naive_rms = float(np.sqrt(np.mean(allr**2))) if allr.size else 0.0
+    keys = [k for k in plan.reframe.keyframes if a <= k.t < b]
+    return {"edit": round(edit, 4), "naive": round(naive_rms, 4),
+            "ratio": round(edit / naive_rms, 4) if naive_rms else None,
+            "output_ranges": [[round(x, 3), round(y, 3)] for x, y in outs],
+            "source_ranges": [[round(x, 3), round(y, 3)] for x, y in srcs],
+            "zoom": source_zoom(plan, a), "keyframes": len(keys), "mode": plan.reframe.mode}
+
+
+def camera_checks() -> dict:
+    """The virtual camera against known truth (tests/camera_eval.py): the reframing fixtures,
+    the demo's presenter, the subject of real clips seen in the output."""
+    from tests import camera_eval as ce
+
+    out: dict[str, object] = {"fixtures": {}, "real": {}}
+    for name in ("walk", "still", "sway", "dash", "two"):
+        print(f"  camera: fixture {name} ...", file=sys.stderr, flush=True)
+        out["fixtures"][name] = ce.fixture(name)  # type: ignore[index]
+    out["still_jitter"] = ce.still_jitter()
+    out["demo"] = ce.demo()
+    for name in ce.REAL:
+        print(f"  camera: {name} ...", file=sys.stderr, flush=True)
+        out["real"][name] = ce.visibility(name, WORK)  # type: ignore[index]
+    out["goals"] = {"inside": ce.GOALS, "moves_per_2s": ce.GOAL_MOVES_PER_2S,
+                    "visible": ce.GOAL_VISIBLE}
+    return out
+
+
+def _camera_lines(cam: dict) -> list[str]:
+    import report
+
+    from tests import camera_eval as ce
+
+    fx = cam["fixtures"]
+    rows = []
+    for name, f in fx.items():
+        goal = ce.GOALS.get(name)
+        inside = f"{100 * f['inside']:.1f}%"
+        if goal is not None:
+            inside += f" ({report.verdict(f['inside'], goal, at_most=False)}, goal {goal:.0%})"
+        moves = f"{f['moves_per_2s']:.2f}"
+        if name in ("still", "sway"):
+            moves += f" ({report.verdict(f['moves_per_2s'], ce.GOAL_MOVES_PER_2S)}, goal <= 1)"
+        rows.append([name, f"{f['speed']:.2f}", inside, f"{100 * f['whole']:.0f}%", moves,
+                     f["shots"], f["subject_source"]])
+    lines = ["", "The virtual camera against known truth (`tests/camera_eval.py`; plans made with "
+             "music and look off): share of frames with the subject's whole box inside the "
+             "window (from the plan's keyframes and zoom, against the box composited per frame "
+             "by `tests/mediagen.py framing_clip`), and camera moves (runs of frames where the "
+             "window's centre moves more than 0.002 of the frame per frame) per 2 s:", "",
+             report.table(["fixture", "speed (widths/s)", "subject whole in window",
+                           "shown whole", "moves / 2 s", "shots", "subject from"], rows), ""]
+    two = fx.get("two")
+    if two is not None:
+        lines.append(f"- two people far apart: shown whole (fill or letterbox) in "
+                     f"{100 * two['whole']:.0f}% of the frames (goal: the shot switches to "
+                     f"fill or letterbox: {report.verdict(two['whole'], 1.0, at_most=False)}); "
+                     f"notes: {two['notes'] or 'none'}")
+    sj = cam["still_jitter"]
+    lines.append(f"- residual jitter of the still fixture's render: {sj['edit']:.3f}% "
+                 f"(naive centre crop: {sj['naive']:.3f}%)")
+    d = cam["demo"]
+    lines.append(f"- examples/demo.mp4: the presenter's head whole in the window in "
+                 f"{100 * d['inside']:.1f}% of {d['frames']} kept frames (goal: every frame: "
+                 f"{report.verdict(d['inside'], 1.0, at_most=False)})"
+                 + (f"; cut at {d['cut_at']} s" if d["cut_frames"] else ""))
+    real = [[n, r["seen"], r["kept"], "-" if r["visible"] is None else f"{100 * r['visible']:.0f}%"
+             + f" ({report.verdict(r['visible'], ce.GOAL_VISIBLE, at_most=False)})",
+             ", ".join(r["modes"]), ", ".join(str(x) for x in r["missed_at"][:8])]
+            for n, r in cam["real"].items()]
+    lines += ["", f"Real footage (`cut none`, 360x640), a detector on the output's frames "
+              f"against the same on the source's, every {ce.EVERY} frames (goal "
+              f"{ce.GOAL_VISIBLE:.0%}; carphone: Haar frontal face; cup: near-black pixels above "
+              "the table; box: the box's saturated yellow; bikes: moving people, found in the "
+              "output by cross-correlation):", "",
+              report.table(["clip", "frames with the subject", "also in the output", "visible",
+                            "layouts", "missed at (s)"], real)]
+    return lines
+
+
+def real_media_report(result: dict, rows: dict[str, EditRow], clip: Path | None,
+                      truth: dict | None, *, quick: bool, camera: bool) -> None:
+    """The real-footage ratios, the shaky shot's jitter and the camera's checks: printed,
+    written to benchmarks/results/edit.json and this script's section of docs/benchmarks.md."""
+    import report
+
+    ratios = result["ratios"]
+    er, br = rows.get("edit_real"), rows.get("bare_real")
+    ratios["edit_real_wall_vs_bare_real"] = ratio(er, br, "wall_s")
+    ratios["edit_real_cpu_vs_bare_real"] = ratio(er, br, "cpu_s")
+    print(f"real footage: edit wall / bare wall: "
+          f"{fmt_ratio(ratios['edit_real_wall_vs_bare_real'], GOAL_REAL_VS_BARE)}")
+    print(f"real footage: edit CPU / bare CPU  : "
+          f"{fmt_ratio(ratios['edit_real_cpu_vs_bare_real'], GOAL_REAL_VS_BARE)}")
+    jitter = None
+    if clip is not None and truth is not None and REAL_PLAN.is_file() and REAL_OUT.is_file():
+        jitter = shaky_jitter(clip, truth, REAL_PLAN, REAL_OUT)
+        print(f"shaky shot residual jitter: edit {jitter['edit']:.3f}%, naive crop "
+              f"{jitter['naive']:.3f}%: {fmt_ratio(jitter['ratio'], GOAL_JITTER_VS_NAIVE)}")
+    cam = None
+    if camera and clip is not None:
+        cam = camera_checks()
+        print(f"camera: {json.dumps(cam)}")
+    out = {**result, "quick": quick, "real_clip": clip.name if clip else None,
+           "real_truth": {k: v for k, v in (truth or {}).items() if k != "shake"},
+           "shake": {k: v for k, v in ((truth or {}).get("shake") or {}).items()
+                     if k not in ("dx", "dy")},
+           "jitter": jitter, "camera": cam,
+           "goals": {**result["goals"], "edit_real_vs_bare_real": GOAL_REAL_VS_BARE,
+                     "jitter_vs_naive": GOAL_JITTER_VS_NAIVE}}
+    path = report.write_results("edit", out, quick=quick)
+
+    lines = [f"### Latest run: `benchmarks/bench_edit.py{' --quick' if quick else ''}`, "
+             f"{time.strftime('%Y-%m-%d %H:%M')}", "",
+             f"Written by the script (`{path.relative_to(HERE.parent)}`); {os.cpu_count()} "
+             f"cores, load average {result['loadavg_before']:.1f} before, "
+             f"{result['loadavg_after']:.1f} after; best of {result['repeat']}; outputs "
+             f"1080x1920, x264 {result['encode']['preset']} CRF {result['encode']['crf']}.", ""]
+    if quick:
+        lines += ["**`--quick`: 15 s clips, single runs: plumbing only, not the goals.**", ""]
+    body = []
+    for r in rows.values():
+        if r.ok:
+            b = r.best()
+            o = r.output() or {}
+            body.append([r.label, f"{b['wall_s']:.2f}", f"{b['cpu_s']:.2f}",
+                         f"{b['maxrss_mb']:.0f}", f"{b['tree_rss_mb']:.0f}",
+                         f"{o.get('duration_s', 0):.2f}"])
+        else:
+            body.append([r.label, "skipped" if r.skipped else "FAILED", "", "", "", ""])
+    lines += [report.table(["row", "wall s", "CPU s", "peak RSS MB", "tree MB", "output s"],
+                           body), ""]
+
+    def rat(key: str, goal: float | None = None) -> str:
+        v = ratios.get(key)
+        if v is None:
+            return "n/a"
+        return f"**{v:.2f}x**" + ("" if goal is None else
+                                  f" ({report.verdict(v, goal)}, goal {goal}x)")
+
+    lines.append(f"- generated clip: edit wall / bare wall {rat('edit_wall_vs_bare', 1.2)}; "
+                 f"with `--captions` {rat('edit_captions_wall_vs_bare', 1.5)}; "
+                 f"edit CPU / bare CPU {rat('edit_cpu_vs_bare')}")
+    lines.append(f"- real-footage clip (shaky shot included): edit wall / bare wall "
+                 f"{rat('edit_real_wall_vs_bare_real', GOAL_REAL_VS_BARE)}, edit CPU / bare CPU "
+                 f"{rat('edit_real_cpu_vs_bare_real', GOAL_REAL_VS_BARE)}")
+    if jitter is not None:
+        sh = out["shake"]
+        lines.append(
+            f"- residual jitter of the shaky shot (applied "
+            f"{'-'.join(f'{v:g}' for v in sh.get('band_hz', []))} Hz, up to "
+            f"{sh.get('max_px')} px at 1080p; per frame the global translation by phase "
+            f"correlation at 320 px, minus its 0.5 s average, RMS, % of the frame): edit "
+            f"{jitter['edit']:.3f}%, naive centre crop {jitter['naive']:.3f}%: "
+            f"**{100 * jitter['ratio']:.0f}%** of the naive crop's "
+            f"({report.verdict(jitter['ratio'], GOAL_JITTER_VS_NAIVE)}, goal "
+            f"{GOAL_JITTER_VS_NAIVE:.0%}); window zoom {jitter['zoom']}, "
+            f"{jitter['keyframes']} keyframes in the shot")
+    if cam is not None:
+        lines += _camera_lines(cam)
+    if clip is not None and truth is not None:
+        shots = ", ".join(f"{x['name']} {x['start_frame'] / FPS:.1f}-{x['end_frame'] / FPS:.1f} s"
+                          for x in truth["shots"])
+        lines += ["", f"Real-footage clip `{clip.name}` (`benchmarks/realclip.py`): {shots}."]
+    section = report.write_section("bench_edit", "\n".join(lines), quick=quick)
+    print(f"written: {path.relative_to(HERE.parent)}, {section.relative_to(HERE.parent)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true",
@@ -277,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also edit and transcode a 5 min clip, for peak memory vs clip length")
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs per command on the short clip, best wall kept (default 1)")
+    ap.add_argument("--skip-camera", action="store_true",
+                    help="skip the virtual camera's checks (reframing fixtures, demo, real "
+                         "footage: a few minutes)")
     ns = ap.parse_args(argv)
     repeat = max(1, ns.repeat)
     duration = 15.0 if ns.quick else 60.0
@@ -285,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     enc = default_encode()
     clip = make_clip(duration)
     long_clip = make_long_clip(clip, 5) if ns.long else None
+    real_clip, real_truth, real_why = real_media_clip(ns.quick)
 
     label_clip = f"{duration:g}s"
     plan_copy = WORK / f"edit-{clip.stem}.plan.json"
@@ -305,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         "bare": EditRow("bare", f"bare ffmpeg transcode ({label_clip})",
                         bare_cmd(ff, clip, enc), clip.name),
     }
+    rows.update(real_media_rows(ff, enc, real_clip, real_why))
     if long_clip is not None:
         rows["edit_long"] = EditRow("edit_long", "creator edit (5 min)",
                                     edit_cmd(long_clip, "--no-captions"), long_clip.name,
@@ -314,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for row in rows.values():
         print(f"{row.key}: {shlex.join(row.cmd)}", file=sys.stderr)
-    for path in (clip, long_clip):
+    for path in (clip, long_clip, real_clip):
         if path is not None:
             warm_page_cache(path)
     # Round-robin: run 1 of every row, then run 2..., so that a burst of load from elsewhere
@@ -428,6 +669,8 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     RESULT_JSON.write_text(json.dumps(result, indent=1))
     print(f"\nwritten: {RESULT_JSON.relative_to(HERE.parent)}")
+    real_media_report(result, rows, real_clip, real_truth, quick=ns.quick,
+                      camera=not ns.skip_camera)
     return 1 if failed else 0
 
 

@@ -523,3 +523,298 @@ def subject_clip(
 
     path = _cached("subject", "mp4", recipe, build)
     return SubjectClip(path, w, h, fps, duration, objects, jitter)
+
+
+# ---------------------------------------------------------------------------------------
+# Reframing fixtures: real faces and objects along known paths over real footage
+# ---------------------------------------------------------------------------------------
+
+#: The head of carphone_pristine.mp4 (176x144): the box (x, y, w, h) that holds it through
+#: the clip (checked by eye at 0, 2 and 3.3 s), and how much it is scaled up.
+FACE_CROP = (26, 8, 92, 100)
+FACE_SCALE = 2.0
+#: The cup of cup.mp4 at 0.5 s (640x480): the box around it, and its scale.
+CUP_CROP = (300, 110, 125, 282)
+CUP_SCALE = 0.9
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A face (the talking man of carphone_pristine.mp4, his head inside an ellipse) or a cup
+    (cut out of cup.mp4) whose box's centre follows ``path``: keyframes ``(t, x, y)``
+    (seconds; fractions of the frame), linear in between, held after the last; plus a sway
+    ``(x amplitude, x Hz, y amplitude, y Hz)``. ``mirror`` flips a face."""
+
+    kind: str
+    path: tuple[tuple[float, float, float], ...]
+    sway: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    mirror: bool = False
+
+    def centre(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        kt, kx, ky = (np.array([k[i] for k in self.path]) for i in range(3))
+        ax, fx, ay, fy = self.sway
+        return (np.interp(t, kt, kx) + ax * np.sin(2 * np.pi * fx * t),
+                np.interp(t, kt, ky) + ay * np.sin(2 * np.pi * fy * t))
+
+    def corner_expr(self, axis: int, frame: int, patch: int) -> str:
+        """The overlay's ``x`` (``axis`` 0) or ``y`` (1) as an ffmpeg expression of ``t``:
+        :meth:`centre` in pixels of a ``frame``-pixel axis, less half the ``patch``,
+        rounded. (A ``sendcmd`` in front of an overlay runs ahead of the frames the overlay
+        is at: the picture jumped by up to 6 frames.)"""
+        keys = [(k[0], k[1 + axis]) for k in self.path]
+        amp, hz = self.sway[2 * axis], self.sway[2 * axis + 1]
+
+        def piece(i: int) -> str:
+            if i == len(keys) - 1:
+                return repr(keys[i][1])
+            (t0, v0), (t1, v1) = keys[i], keys[i + 1]
+            return f"if(lt(t,{t1!r}),{v0!r}+({v1 - v0!r})*(t-{t0!r})/{t1 - t0!r},{piece(i + 1)})"
+
+        inner = f"if(lt(t,{keys[0][0]!r}),{keys[0][1]!r},{piece(0)})"
+        sway = f"+{amp!r}*sin(2*PI*{hz!r}*t)" if amp else ""
+        return f"floor(({inner}{sway})*{frame}-{patch / 2!r}+0.5)"
+
+
+@dataclass(frozen=True)
+class FramingClip:
+    """A reframing fixture: ``boxes[i]`` is actor ``i``'s box per frame, ``x0, y0, x1, y1`` in
+    fractions of the frame (exactly where the overlay put its picture; also in
+    ``NAME.truth.json`` beside the clip). One shot, no sound, a still camera."""
+
+    name: str
+    path: Path
+    width: int
+    height: int
+    fps: int
+    frames: int
+    boxes: np.ndarray  # (actors, frames, 4)
+    speed: float  # fastest move of actor 0's centre, frame widths per second
+
+
+def _face_mask(out: Path, w: int, h: int) -> None:
+    import cv2
+
+    m = np.zeros((h, w), np.uint8)
+    cv2.ellipse(m, (w // 2, h // 2), (w // 2 - 3, h // 2 - 3), 0, 0, 360, 255, -1)
+    cv2.imwrite(str(out), cv2.GaussianBlur(m, (0, 0), 2.0))
+
+
+def _cup_png(out: Path) -> tuple[int, int]:
+    """The cup of cup.mp4 at 0.5 s as an RGBA picture (its dark body's convex hull, the thumb
+    across it included), scaled by :data:`CUP_SCALE`; returns its size."""
+    import cv2
+
+    from creator_tools.media.decode import iter_frames
+
+    f = next(iter(iter_frames(SHARED_MEDIA / "video/cup.mp4", width=640, pix_fmt="rgb24",
+                              start=0.5, frames=1)))
+    x0, y0, w0, h0 = CUP_CROP
+    rgb = f.image[y0 : y0 + h0, x0 : x0 + w0]
+    dark = (rgb.mean(axis=2) < 60).astype(np.uint8)
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    hull = cv2.convexHull(cv2.findNonZero(dark))
+    mask = np.zeros_like(dark)
+    cv2.fillConvexPoly(mask, hull, 255)
+    x, y, w, h = cv2.boundingRect(hull)
+    rgba = np.dstack([rgb[..., ::-1], mask])[y : y + h, x : x + w]
+    size = (round(w * CUP_SCALE / 2) * 2, round(h * CUP_SCALE / 2) * 2)
+    cv2.imwrite(str(out), cv2.resize(rgba, size, interpolation=cv2.INTER_AREA))
+    return size
+
+
+#: Reframing fixtures: (actors, vtest.avi second the background starts at). 960x540, 7 s.
+FRAMING: dict[str, tuple[tuple[Actor, ...], float]] = {
+    # Side to side at walking pace (0.3 frame widths a second), a pause, and back.
+    "walk": ((Actor("face", ((0.0, 0.2, 0.46), (0.5, 0.2, 0.46), (2.5, 0.8, 0.46),
+                             (3.5, 0.8, 0.46), (5.2, 0.3, 0.46)),
+                    sway=(0.0, 0.0, 0.008, 1.8)),), 2.0),
+    # A cup held still, a dash across the frame in 0.6 s (0.93 widths a second), and back.
+    "dash": ((Actor("cup", ((0.0, 0.22, 0.5), (2.0, 0.22, 0.5), (2.6, 0.78, 0.5),
+                            (4.5, 0.78, 0.5), (5.1, 0.3, 0.5))),), 14.0),
+    # Talking, standing still.
+    "still": ((Actor("face", ((0.0, 0.4, 0.46),)),), 26.0),
+    # Talking, swaying a little (0.04 widths at 0.4 Hz, 0.015 heights at 0.7 Hz).
+    "sway": ((Actor("face", ((0.0, 0.55, 0.46),), sway=(0.04, 0.4, 0.015, 0.7)),), 38.0),
+    # Two people far apart: no 9:16 window holds both.
+    "two": ((Actor("face", ((0.0, 0.2, 0.46),)),
+             Actor("face", ((0.0, 0.8, 0.46),), mirror=True)), 50.0),
+}
+
+
+def framing_clip(name: str, *, size: tuple[int, int] = (960, 540), fps: int = 30,
+                 duration: float = 7.0) -> FramingClip:
+    """The reframing fixture ``name`` of :data:`FRAMING`: its actors composited by ffmpeg
+    (``overlay`` at an expression of time, :meth:`Actor.corner_expr`) over vtest.avi (a fixed
+    camera on people walking), scaled to cover ``size``. Needs ../shared/media."""
+    actors, bg_start = FRAMING[name]
+    w, h = size
+    n = round(duration * fps)
+    t = np.arange(n) / fps
+    fw, fh = FACE_CROP[2] * FACE_SCALE, FACE_CROP[3] * FACE_SCALE
+    face_size = (round(fw / 2) * 2, round(fh / 2) * 2)
+    cup_size = (round(112 * CUP_SCALE / 2) * 2, round(258 * CUP_SCALE / 2) * 2)
+    sizes = [face_size if a.kind == "face" else cup_size for a in actors]
+    corners = []
+    for a, (pw, ph) in zip(actors, sizes, strict=True):
+        cx, cy = a.centre(t)
+        corners.append((np.floor(cx * w - pw / 2 + 0.5).astype(int),
+                        np.floor(cy * h - ph / 2 + 0.5).astype(int)))
+    boxes = np.array([[(x / w, y / h, (x + pw) / w, (y + ph) / h) for x, y in zip(*c, strict=True)]
+                      for c, (pw, ph) in zip(corners, sizes, strict=True)])
+    cx0 = (boxes[0, :, 0] + boxes[0, :, 2]) / 2
+    speed = float(np.abs(np.diff(cx0)).max() * fps)
+    recipe = {"v": 2, "name": name, "actors": actors, "bg": bg_start, "size": size, "fps": fps,
+              "d": duration, "face": [FACE_CROP, FACE_SCALE], "cup": [CUP_CROP, CUP_SCALE]}
+
+    def build(out: Path) -> None:
+        faces = [i for i, a in enumerate(actors) if a.kind == "face"]
+        with tempfile.TemporaryDirectory() as tmp:
+            tmpd = Path(tmp)
+            args = ["-ss", str(bg_start), "-i", str(SHARED_MEDIA / "video/vtest.avi")]
+            chains = [f"[0:v]fps={fps},scale={w}:{h}:force_original_aspect_ratio=increase,"
+                      f"crop={w}:{h},format=yuv420p[b0]"]
+            if faces:
+                _face_mask(tmpd / "mask.png", *face_size)
+                fx, fy, cw, ch = FACE_CROP
+                args += ["-i", str(SHARED_MEDIA / "video/carphone_pristine.mp4"),
+                         "-loop", "1", "-framerate", str(fps), "-i", "mask.png"]
+                k = len(faces)
+                # Forward, then backward: 8 s of talking without a jump.
+                chains += [f"[1:v]fps={fps},crop={cw}:{ch}:{fx}:{fy},"
+                           f"scale={face_size[0]}:{face_size[1]}:flags=lanczos,"
+                           f"format=yuv420p,split[fa][fb]",
+                           "[fb]reverse[fr]",
+                           f"[fa][fr]concat=n=2:v=1:a=0,split={k}"
+                           + "".join(f"[f{j}]" for j in range(k)),
+                           f"[2:v]format=gray,split={k}" + "".join(f"[m{j}]" for j in range(k))]
+            if len(faces) < len(actors):
+                got = _cup_png(tmpd / "cup.png")
+                if got != cup_size:
+                    raise RuntimeError(f"the cup's picture is {got}, expected {cup_size}")
+                args += ["-loop", "1", "-framerate", str(fps), "-i", "cup.png"]
+            cup_input = args.count("-i") - 1
+            for i, a in enumerate(actors):
+                if a.kind == "face":
+                    j = faces.index(i)
+                    flip = "hflip," if a.mirror else ""
+                    chains.append(f"[f{j}]{flip}format=yuva420p[fc{i}]")
+                    chains.append(f"[fc{i}][m{j}]alphamerge[p{i}]")
+                else:
+                    chains.append(f"[{cup_input}:v]format=rgba[p{i}]")
+                x, y = (a.corner_expr(k, (w, h)[k], sizes[i][k]) for k in (0, 1))
+                chains.append(f"[b{i}][p{i}]overlay@a{i}=x='{x}':y='{y}':eof_action=repeat:"
+                              f"format=auto[b{i + 1}]")
+            chains.append(f"[b{len(actors)}]format=yuv420p[v]")
+            cwd = os.getcwd()
+            os.chdir(tmpd)  # the graph names its files relative to here
+            try:
+                ffmpeg(*args, "-filter_complex", ";".join(chains), "-map", "[v]",
+                       "-frames:v", str(n), "-r", str(fps), "-c:v", "libx264",
+                       "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", str(out))
+            finally:
+                os.chdir(cwd)
+
+    path = _cached(f"framing-{name}", "mp4", recipe, build)
+    side = path.with_suffix(".truth.json")
+    if not side.exists():
+        truth = {"fps": fps, "frames": n, "size": list(size), "speed": speed,
+                 "boxes": "x0, y0, x1, y1 per frame, fractions of the frame",
+                 "actors": [{"kind": a.kind, "boxes": np.round(b, 5).tolist()}
+                            for a, b in zip(actors, boxes, strict=True)]}
+        side.write_text(json.dumps(truth))
+    return FramingClip(name, path, w, h, fps, n, boxes, speed)
+
+
+# ---------------------------------------------------------------------------------------
+# Real footage (../shared/media), re-encoded, and joined by gradual transitions
+# ---------------------------------------------------------------------------------------
+
+#: The hard cuts of bikes.mp4 (25 fps), seconds, checked frame by frame by eye.
+BIKES_CUTS = (1.2, 3.04, 5.48, 7.48, 9.68)
+
+
+def reencoded(name: str, *, size: str = "1280x720", fps: int = 30,
+              preset: str = "medium") -> Path:
+    """``../shared/media/video/NAME`` scaled to ``size`` at ``fps`` and encoded again by x264
+    at ``preset`` (medium: B-frames, some of them references, as most H.264 files have)."""
+    w, h = size.split("x")
+
+    def build(out: Path) -> None:
+        ffmpeg("-i", str(SHARED_MEDIA / "video" / name), "-an", "-vf",
+               f"fps={fps},scale={w}:{h}:flags=bicubic,setsar=1,format=yuv420p",
+               "-c:v", "libx264", "-preset", preset, "-crf", "23", str(out))
+
+    recipe = {"v": 1, "src": name, "size": size, "fps": fps, "preset": preset}
+    return _cached(f"re-{Path(name).stem}", "mp4", recipe, build)
+
+
+@dataclass(frozen=True)
+class XfadeClip:
+    """Real footage joined by ``xfade`` transitions: ``transitions`` are (start, end, xfade
+    transition name) in seconds; ``cuts`` the hard cuts inside the footage (bikes)."""
+
+    path: Path
+    fps: int
+    transitions: tuple[tuple[float, float, str], ...]
+    cuts: tuple[float, ...]
+
+
+#: What the analysis calls each ``xfade`` transition used here.
+XFADE_KINDS = {"fade": "dissolve", "dissolve": "dissolve", "fadefast": "dissolve",
+               "fadeslow": "dissolve", "hblur": "dissolve", "fadeblack": "fade",
+               "fadewhite": "fade"}
+#: Where each clip of ../shared/media/video is taken from, seconds (bikes: inside a shot).
+_XFADE_FROM = {"bikes.mp4": (1.5, 5.6), "box.mp4": (1.0, 5.0, 9.0, 11.5),
+               "cup.mp4": (0.0, 1.5, 3.0, 4.5), "vtest.avi": (5.0, 25.0, 45.0, 65.0),
+               "carphone_pristine.mp4": (0.0, 0.3, 0.5, 0.2), "tree.avi": (2.0, 9.0, 16.0, 23.0)}
+
+
+def xfade_clip(kinds: tuple[str, ...] = ("fade", "fadeblack", "dissolve", "fadewhite",
+                                         "fadefast", "hblur", "fadeslow"),
+               durations: tuple[float, ...] = (0.3, 0.5, 0.8, 1.0, 1.2, 1.5), *,
+               count: int = 21, length: float = 3.5, size: str = "320x240",
+               fps: int = 30) -> XfadeClip:
+    """``count`` clips of ``length`` seconds from bikes, box, cup, vtest, carphone and tree
+    (scaled and cropped to ``size`` at ``fps``), each joined to the next by ``xfade``, the
+    transitions and their durations taken in turn from ``kinds`` and ``durations``."""
+    names = list(_XFADE_FROM)
+    used = dict.fromkeys(names, 0)
+    clips: list[tuple[str, float]] = []
+    for i in range(count):
+        name = names[i % len(names)]
+        if name == "bikes.mp4" and used[name] >= len(_XFADE_FROM[name]):
+            name = "cup.mp4"
+        clips.append((name, _XFADE_FROM[name][used[name] % len(_XFADE_FROM[name])]))
+        used[name] += 1
+    w, h = size.split("x")
+    transitions: list[tuple[float, float, str]] = []
+    cuts: list[float] = []
+    end = 0.0
+    for i, (name, start) in enumerate(clips):
+        at = 0.0 if i == 0 else end - durations[(i - 1) % len(durations)]
+        if i:
+            transitions.append((round(at, 4), round(end, 4), kinds[(i - 1) % len(kinds)]))
+        if name == "bikes.mp4":
+            cuts += [round(at + c - start, 4) for c in BIKES_CUTS if 0 < c - start < length]
+        end = at + length
+
+    def build(out: Path) -> None:
+        args: list[str] = []
+        chains = []
+        for i, (name, start) in enumerate(clips):
+            args += ["-i", str(SHARED_MEDIA / "video" / name)]
+            chains.append(f"[{i}:v]fps={fps},trim=start={start}:duration={length},"
+                          f"setpts=PTS-STARTPTS,scale={w}:{h}:force_original_aspect_ratio="
+                          f"increase,crop={w}:{h},setsar=1,format=yuv420p,settb=1/{fps}[s{i}]")
+        last = "s0"
+        for i, (a, _b, kind) in enumerate(transitions, start=1):
+            chains.append(f"[{last}][s{i}]xfade=transition={kind}:duration="
+                          f"{durations[(i - 1) % len(durations)]}:offset={a}[x{i}]")
+            last = f"x{i}"
+        ffmpeg(*args, "-filter_complex", ";".join(chains), "-map", f"[{last}]",
+               "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", str(out))
+
+    recipe = {"v": 1, "clips": clips, "transitions": transitions, "size": size, "fps": fps,
+              "length": length}
+    path = _cached("xfade-real", "mp4", recipe, build)
+    return XfadeClip(path, fps, tuple(transitions), tuple(cuts))
