@@ -12,12 +12,16 @@ from pathlib import Path
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
 #: The temporary files of :func:`creator_tools.fs.atomic_output`: ``.NAME.XXXX.tmp.EXT``.
 _TEMP_FILE = re.compile(r"^\..+\.tmp\.[^.]+$")
+#: The clips ``creator clips --render`` and ``batch --clips`` cut: ``NAME.clip01.mp4``.
+_CLIP_FILE = re.compile(r"\.clip\d{2,}\.mp4$", re.IGNORECASE)
 
 
 def is_own_output(path: str | Path) -> bool:
-    """``NAME.edited.mp4`` (what an edit writes) or a hidden temporary file of one."""
+    """``NAME.edited.mp4`` (what an edit writes), ``NAME.clip01.mp4`` (a clip cut from a long
+    recording) or a hidden temporary file of one."""
     name = Path(path).name
-    return name.lower().endswith(".edited.mp4") or bool(_TEMP_FILE.match(name))
+    return (name.lower().endswith(".edited.mp4") or bool(_CLIP_FILE.search(name))
+            or bool(_TEMP_FILE.match(name)))
 
 
 def _wanted(path: Path, pattern: str | None) -> bool:

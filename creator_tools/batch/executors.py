@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from creator_tools.batch.jobs import BatchItem, BatchOutcome, Progress, run_one, targets_for
+from creator_tools.clips.find import ClipSettings
 from creator_tools.errors import OptionError, UsageError
 from creator_tools.settings import EditChoices
 from creator_tools.system import cpu_count
@@ -70,8 +71,10 @@ class LocalExecutor:
         self.cores = cores or cpu_count()
 
     def run(self, items: Sequence[BatchItem], choices: EditChoices, *, force: bool = False,
-            listener: BatchListener | None = None) -> Iterator[BatchOutcome]:
-        """Yield each item's outcome as it finishes (in the calling thread).
+            listener: BatchListener | None = None,
+            clips: ClipSettings | None = None) -> Iterator[BatchOutcome]:
+        """Yield each item's outcome as it finishes (in the calling thread); with ``clips``,
+        each item's best clips are cut instead (see :func:`run_one`).
 
         When the caller stops (a ``KeyboardInterrupt`` while waiting, or closing the iterator),
         running jobs are stopped and waited for, and queued ones never start.
@@ -97,7 +100,7 @@ class LocalExecutor:
             listener.started(item)
             return run_one(item.input, choices, outdir=item.outdir, force=force,
                            threads=threads, analyze_progress=watch(item, "analyze"),
-                           render_progress=watch(item, "render"))
+                           render_progress=watch(item, "render"), clips=clips)
 
         if workers > 1:
             preload()
@@ -123,7 +126,8 @@ class LocalExecutor:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask_task(clip: str, choices: EditChoices, outdir: str | None, force: bool) -> BatchOutcome:
+def _dask_task(clip: str, choices: EditChoices, outdir: str | None, force: bool,
+               clips: ClipSettings | None = None) -> BatchOutcome:
     """:func:`run_one` on a Dask worker, its render capped at the worker's share of cores."""
     threads = None
     try:
@@ -132,7 +136,7 @@ def _dask_task(clip: str, choices: EditChoices, outdir: str | None, force: bool)
         threads = threads_per_job(get_worker().state.nthreads)
     except Exception:  # not on a worker, or another distributed version: let ffmpeg choose
         threads = None
-    return run_one(clip, choices, outdir=outdir, force=force, threads=threads)
+    return run_one(clip, choices, outdir=outdir, force=force, threads=threads, clips=clips)
 
 
 class DaskExecutor:
@@ -157,7 +161,8 @@ class DaskExecutor:
         self.timeout = timeout
 
     def run(self, items: Sequence[BatchItem], choices: EditChoices, *, force: bool = False,
-            listener: BatchListener | None = None) -> Iterator[BatchOutcome]:
+            listener: BatchListener | None = None,
+            clips: ClipSettings | None = None) -> Iterator[BatchOutcome]:
         """Yield each item's outcome as its task finishes on the cluster."""
         if not items:
             return
@@ -174,7 +179,7 @@ class DaskExecutor:
             for item in items:
                 outdir = None if item.outdir is None else os.path.abspath(item.outdir)
                 f = client.submit(_dask_task, os.path.abspath(item.input), choices, outdir,
-                                  force, pure=False)
+                                  force, clips, pure=False)
                 futures[f] = item
             for f in as_completed(list(futures), loop=client.loop):
                 item = futures[f]
@@ -203,6 +208,7 @@ def _absolute_files(choices: EditChoices) -> EditChoices:
 def _as_given(outcome: BatchOutcome, item: BatchItem) -> BatchOutcome:
     """``outcome`` with the paths spelled as the user gave them (the task got absolute ones)."""
     outcome.input = Path(item.input)
-    if outcome.output is not None:
-        outcome.output = targets_for(item.input, item.outdir).video
+    if outcome.output is not None:  # the same name (an edit's video, or a best clip's)
+        folder = targets_for(item.input, item.outdir).video.parent
+        outcome.output = folder / Path(outcome.output).name
     return outcome

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from creator_tools.clips.find import ClipSettings
 from creator_tools.errors import CreatorError, InputError
 from creator_tools.pipeline.job import EditTargets
 from creator_tools.settings import EditChoices
@@ -189,8 +190,12 @@ def is_up_to_date(clip: str | Path, targets: EditTargets, choices: EditChoices) 
 def run_one(clip: str | Path, choices: EditChoices, *,
             outdir: str | Path | None = None, force: bool = False, threads: int | None = None,
             analyze_progress: Progress | None = None,
-            render_progress: Progress | None = None) -> BatchOutcome:
+            render_progress: Progress | None = None,
+            clips: ClipSettings | None = None) -> BatchOutcome:
     """Edit one clip of a batch, unless its outputs are up to date (then ``skipped``).
+
+    With ``clips`` the clip is a long recording: its best clips are found and cut
+    (``NAME.clip01.mp4``...: see :func:`_cut`) instead of one edit.
 
     Outputs go beside ``clip`` or into ``outdir`` (created when missing). ``force`` redoes an
     up-to-date clip and replaces outputs the batch did not make. Never raises for a bad clip:
@@ -203,6 +208,10 @@ def run_one(clip: str | Path, choices: EditChoices, *,
     clip = Path(clip)
     try:
         targets = targets_for(clip, outdir)
+        if clips is not None:
+            return _timed(_cut(clip, choices, clips, outdir=outdir, force=force,
+                               threads=threads, analyze_progress=analyze_progress,
+                               render_progress=render_progress), start)
         if not force and (done := _done_record(clip, targets, choices)) is not None:
             return BatchOutcome(clip, "skipped", targets.video,
                                 duration_before=done.get("duration_before"),
@@ -217,6 +226,36 @@ def run_one(clip: str | Path, choices: EditChoices, *,
                                error=f"internal error: {type(exc).__name__}: {exc}")
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _timed(outcome: BatchOutcome, start: float) -> BatchOutcome:
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def _cut(clip: Path, choices: EditChoices, settings: ClipSettings, *,
+         outdir: str | Path | None, force: bool, threads: int | None,
+         analyze_progress: Progress | None, render_progress: Progress | None) -> BatchOutcome:
+    """Find and render the best clips of a long recording; ``skipped`` when every one of them
+    is already there, made from it as it is with the same choices (the outcome's ``output``
+    is the best clip's video, ``duration_after`` the clips' total length)."""
+    from creator_tools.clips.find import find_clips
+    from creator_tools.clips.render import clip_video, render_clips
+
+    result = find_clips(clip, settings, analyze_progress=analyze_progress,
+                        transcribe_progress=analyze_progress)
+    if outdir is not None and result.clips:
+        try:
+            Path(outdir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the output folder: {exc.strerror or exc}",
+                             path=outdir) from None
+    made = render_clips(result, choices, outdir=outdir, force=force, threads=threads,
+                        progress=render_progress, skip_current=not force)
+    return BatchOutcome(clip, "ok" if made or not result.clips else "skipped",
+                        clip_video(clip, 1, outdir) if result.clips else None,
+                        duration_before=result.duration,
+                        duration_after=sum(c.duration for c in result.clips))
 
 
 def _edit(clip: Path, targets: EditTargets, choices: EditChoices, *, force: bool,

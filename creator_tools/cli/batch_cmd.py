@@ -63,6 +63,18 @@ def batch_command(
                         "command did not make.")] = False,
     json_out: Annotated[bool, typer.Option(
         "--json", help="One JSON line per clip on stdout, as it finishes.")] = False,
+    clips: Annotated[bool, typer.Option(
+        "--clips", help="Each input is a long recording: cut its best clips "
+                        "(NAME.clip01.mp4..., as creator clips --render) instead of editing "
+                        "it.")] = False,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, metavar="N",
+                                       help="With --clips: clips per recording.")] = 5,
+    min_seconds: Annotated[float, typer.Option("--min", metavar="S",
+                                               help="With --clips: shortest clip, seconds.")]
+    = 15.0,
+    max_seconds: Annotated[float, typer.Option("--max", metavar="S",
+                                               help="With --clips: longest clip, seconds.")]
+    = 60.0,
     *, choices: EditChoices,
 ) -> int:
     """Edit many clips like creator edit, several at once, and resumably.
@@ -72,6 +84,7 @@ def batch_command(
     skipped, so running the command again after an interruption carries on where it stopped;
     --force redoes everything. A bad clip is reported and the rest go on; the exit status is
     then 3 (5 when the only trouble is outputs that exist and were not made here).
+    With --clips, each input's best clips are found and cut instead (see creator clips).
     """
     from creator_tools.batch.collect import collect_clips
     from creator_tools.batch.executors import DaskExecutor, LocalExecutor
@@ -79,6 +92,12 @@ def batch_command(
     from creator_tools.pipeline.job import check_choices
 
     check_choices(choices)
+    cut = None
+    if clips:
+        from creator_tools.clips.find import ClipSettings
+
+        cut = ClipSettings(count, min_seconds, max_seconds)
+        cut.check()
     if executor == "dask":
         runner: LocalExecutor | DaskExecutor = DaskExecutor(scheduler or "")
     elif executor == "local":
@@ -125,8 +144,8 @@ def batch_command(
                 report(o)
                 display.finished(o)
             # closing(): an interrupt while this loop runs stops and waits for the jobs here.
-            with closing(runner.run(items, choices, force=force,
-                                    listener=display)) as results:
+            with closing(runner.run(items, choices, force=force, listener=display,
+                                    clips=cut)) as results:
                 for o in results:
                     display.finished(o)
                     report(o)

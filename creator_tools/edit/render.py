@@ -106,6 +106,15 @@ def filter_threads() -> int:
     return max(1, cpu_count() // 4)
 
 
+def _seek(plan: EditPlan, ticks: int, *, early: float = 0.0) -> list[str]:
+    """``-ss`` opening an input at source tick ``ticks`` (none for 0). ``early`` (in ticks)
+    opens a picture a fraction of a frame before its frame, so that rounding cannot skip it:
+    the first frame decoded is then that one, and the frame-rate filter keeps it as frame 0."""
+    if not ticks:
+        return []
+    return ["-ss", f"{max(0.0, plan.seconds(ticks) - early * float(plan.timebase)):.6f}"]
+
+
 def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
                    info: MediaInfo | None = None, threads: int | None = None) -> RenderCommands:
     """The ffmpeg commands that render ``plan`` into ``output``.
@@ -113,8 +122,12 @@ def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
     The filtergraphs go to ``workdir`` (``graph.txt``, ``mix.txt``) with the files they read
     (the LUT, captions, fonts); the intermediate media go to ``parts``. ``threads`` caps
     ffmpeg's decoder, filter and encoder threads (for parallel batch jobs); ``None`` lets
-    ffmpeg use every core.
+    ffmpeg use every core. A plan whose first kept frame lies seconds into the source is
+    rendered from there (the source is opened at that point, not decoded from its start).
     """
+    from creator_tools.edit.timeshift import seek_point
+
+    plan, seek = seek_point(plan)
     src = plan.source("main")
     info = info or probe(src.path)
     if info.video is None:
@@ -127,7 +140,7 @@ def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
     graph.write_text(video_graph(plan, info, workdir), encoding="utf-8")
     video = [
         *base_args(), "-loglevel", "repeat+level+warning", "-y", *cap,
-        "-i", input_path_arg(src.path), *fct,
+        *_seek(plan, seek, early=0.25), "-i", input_path_arg(src.path), *fct,
         "-/filter_complex", str(graph), "-map", f"[{VIDEO_OUT}]",
         "-c:v", out.video_codec, *cap, "-preset", out.preset, "-crf", str(out.crf),
         "-profile:v", "high", "-pix_fmt", "yuv420p", "-r", out.fps, "-fps_mode", "cfr",
@@ -140,6 +153,10 @@ def build_commands(plan: EditPlan, output: Path, *, workdir: Path, parts: Path,
         mix_graph = workdir / "mix.txt"
         mix_graph.write_text(sound.graph, encoding="utf-8")
         inputs = [a for arg in sound.inputs for a in ([*cap, arg] if arg == "-i" else [arg])]
+        url = input_path_arg(src.path)
+        if seek and url in inputs:  # the source's sound from the same point, to the sample
+            at = inputs.index(url) - 1
+            inputs[at:at] = _seek(plan, seek)
         mix = [
             *base_args(), "-loglevel", "repeat+level+info", "-y", *inputs, *fct,
             "-/filter_complex", str(mix_graph), "-map", f"[{MIX_OUT}]",
