@@ -50,11 +50,14 @@ def _register() -> None:
         analyze_cmd,
         batch_cmd,
         captions_cmd,
+        clips_cmd,
         config_cmd,
         edit_cmd,
         export_cmd,
         music_cmd,
         probe_cmd,
+        results_cmd,
+        review_cmd,
         suggest_cmd,
         trends_cmd,
     )
@@ -64,9 +67,12 @@ def _register() -> None:
     suggest_cmd.register(app)
     edit_cmd.register(app)
     batch_cmd.register(app)
+    clips_cmd.register(app)
     export_cmd.register(app)
+    review_cmd.register(app)
     captions_cmd.register(app)
     trends_cmd.register(app)
+    results_cmd.register(app)
     music_cmd.register(app)
     config_cmd.register(app)
 
