@@ -45,6 +45,20 @@ def check_output(path: str | Path, *, force: bool = False,
 _TEMP_STEM = 40
 
 
+def output_folder(path: str | Path) -> Path:
+    """The folder ``path`` for outputs, created when missing; :class:`InputError` when it is a
+    file or cannot be created."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("the output folder is a file", path=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the output folder: {exc.strerror or exc}",
+                         path=folder) from None
+    return folder
+
+
 def _umask() -> int:
     """The process umask (read without changing it where /proc allows)."""
     with contextlib.suppress(OSError, ValueError, StopIteration):

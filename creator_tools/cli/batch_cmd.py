@@ -115,13 +115,9 @@ def batch_command(
         raise InputError("no clips found (video files: mp4, mov, m4v, mkv, webm, avi; "
                          "see --pattern, --recursive)")
     if outdir is not None:
-        if outdir.exists() and not outdir.is_dir():
-            raise InputError("the output folder is a file", path=outdir)
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the output folder: {exc.strerror or exc}",
-                             path=outdir) from None
+        from creator_tools.fs import output_folder
+
+        output_folder(outdir)
     folders = [Path(a) for a in args if recursive and Path(a).is_dir()]
     items, clashes = make_items(clips, outdir=outdir, folders=folders)
 

@@ -97,6 +97,13 @@ class Command(TyperCommand):
         return pieces
 
 
+def command_group(name: str, help: str) -> typer.Typer:
+    """A group of subcommands (``creator trends ...``): plain help text, ``-h``, and its help
+    when called alone."""
+    return typer.Typer(name=name, rich_markup_mode=None, help=help, no_args_is_help=True,
+                       context_settings={"help_option_names": ["-h", "--help"]})
+
+
 def add_command(app: typer.Typer, name: str, func: Callable[..., Any],
                 hints: Hints | None = None) -> None:
     """Register ``func`` as command ``name`` inside the error boundary."""

@@ -131,17 +131,10 @@ def _suffix(fmt: str) -> str:
 
 
 def _check_outdir(outdir: Path | None) -> None:
-    from creator_tools.errors import InputError
+    from creator_tools.fs import output_folder
 
-    if outdir is None:
-        return
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError("the output folder is a file", path=outdir)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the output folder: {exc.strerror or exc}",
-                         path=outdir) from None
+    if outdir is not None:
+        output_folder(outdir)
 
 
 def _said(message: str) -> None:

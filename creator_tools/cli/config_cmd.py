@@ -6,12 +6,11 @@ from typing import Annotated
 
 import typer
 
-from creator_tools.cli.boundary import command
+from creator_tools.cli.boundary import command, command_group
 from creator_tools.cli.console import emit_json, err, out
 
-config_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                         help="Your profile and settings: defaults every command uses. Layers: "
-                              "built-in < user config < creator.toml < --preset < flags.")
+config_app = command_group("config", "Your profile and settings: defaults every command uses. "
+                           "Layers: built-in < user config < creator.toml < --preset < flags.")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from creator_tools.cli.boundary import command
+from creator_tools.cli.boundary import command, command_group
 from creator_tools.cli.console import emit_json, error_line, error_text, out
 from creator_tools.exit_codes import combined
 
-music_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True,
-                        help="Music beds: bundled tracks and your own.")
+music_app = command_group("music", "Music beds: bundled tracks and your own.")
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Trend index file.")]
 
 

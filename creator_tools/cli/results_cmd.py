@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from creator_tools.cli.boundary import add_command
+from creator_tools.cli.boundary import add_command, command_group
 from creator_tools.cli.console import State, emit_json, err, out, warn_line
 
 if TYPE_CHECKING:
@@ -19,13 +19,8 @@ if TYPE_CHECKING:
     from creator_tools.results.insights import Insights
     from creator_tools.results.store import ResultsStore, VideoRecord
 
-results_app = typer.Typer(
-    name="results",
-    rich_markup_mode=None,
-    help="Your own analytics: import exports, match them to your clips, list them.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+results_app = command_group("results", "Your own analytics: import exports, match them to "
+                                       "your clips, list them.")
 
 
 class Platform(StrEnum):

@@ -9,19 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from creator_tools.cli.boundary import add_command
+from creator_tools.cli.boundary import add_command, command_group
 from creator_tools.cli.console import State, emit_json, err, out, warn_line
 
 if TYPE_CHECKING:
     from creator_tools.trends.store import TrendIndex, TrendItem
 
-trends_app = typer.Typer(
-    name="trends",
-    rich_markup_mode=None,
-    help="The local trend index: hashtags, sounds and looks, with dated history.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+trends_app = command_group("trends", "The local trend index: hashtags, sounds and looks, "
+                                     "with dated history.")
 
 
 class Kind(StrEnum):
