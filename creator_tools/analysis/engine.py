@@ -53,8 +53,9 @@ Progress = Callable[[float, float], None]
 #: profile faces, several faces framed together or the one talking; 9: a skimmed first pass
 #: only finds where cuts may be, stretches decoded again in full decide them, so skimming
 #: never changes the cut list; fades through black or white and dissolves of real footage are
-#: transitions, not cuts; 10: faces looked for once a second while none has been seen for 2 s).
-ANALYZER_REVISION = 10
+#: transitions, not cuts; 10: faces looked for once a second while none has been seen for 2 s;
+#: 11: and then in coarser size steps, the profile cascade every third time).
+ANALYZER_REVISION = 11
 
 
 @dataclass(frozen=True)
