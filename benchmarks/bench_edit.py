@@ -491,7 +491,7 @@ def real_media_report(result: dict, rows: dict[str, EditRow], clip: Path | None,
             f"{sh.get('max_px')} px at 1080p; per frame the global translation by phase "
             f"correlation at 320 px, minus its 0.5 s average, RMS, % of the frame): edit "
             f"{jitter['edit']:.3f}%, naive centre crop {jitter['naive']:.3f}%: "
-            f"**{100 * jitter['ratio']:.0f}%** of the naive crop's "
+            f"**{100 * jitter['ratio']:.1f}%** of the naive crop's "
             f"({report.verdict(jitter['ratio'], GOAL_JITTER_VS_NAIVE)}, goal "
             f"{GOAL_JITTER_VS_NAIVE:.0%}); window zoom {jitter['zoom']}, "
             f"{jitter['keyframes']} keyframes in the shot")
