@@ -158,6 +158,8 @@ def test_trends_search_matches_words_and_stems_not_substrings(tmp_path, env):
     assert "#upcycling" not in r.stdout
     r = run_cli("trends", "search", "cycling", env=env)
     assert "nothing matches 'cycling'" in r.stderr
+    assert "bike" not in r.stderr  # the stems it tried are the query's own
+    assert "cycl" in r.stderr
 
 
 # -- 8. lists say how much they hide -----------------------------------------------------------

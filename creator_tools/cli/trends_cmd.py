@@ -142,8 +142,12 @@ def search_command(
             emit_json({"score": score, **it.to_dict()})
         return
     if not results:
-        err.print(f"nothing matches {' '.join(query)!r} (words match whole words and their "
-                  "stems: bike, bikes, biking); creator trends list --limit 0 shows everything",
+        from creator_tools.text import stem
+
+        words = " ".join(query).lower().split()
+        roots = ", ".join(dict.fromkeys(stem(w) for w in words))
+        err.print(f"nothing matches {' '.join(query)!r} (whole words and their stems are "
+                  f"matched: {roots}); creator trends list --limit 0 shows everything",
                   markup=False)
         return
     _print_tables([it for _, it in results], scores={id(it): s for s, it in results})
