@@ -98,6 +98,19 @@ def test_places_from_the_gazetteer():
     assert find_places("#miami sunsets")[0].name == "Miami"
 
 
+def test_a_topic_word_is_not_a_small_town():
+    # Mascara is a town in Algeria; "one mascara" is make-up. A place name the model reads as
+    # evidence of a likelier niche counts only when written as a place, or when the place is
+    # too big to mistake (Alexandria).
+    model = shipped_model()
+    lashes = read_topic(model, caption="everyday lashes with an eyelash curler and one mascara")
+    assert lashes.main() == "beauty" and lashes.places == []
+    trip = read_topic(model, caption="a week in mascara, algeria: markets and old town")
+    assert [p.name for p in trip.places][:1] == ["Mascara"]
+    library = read_topic(model, caption="the real reason the library of alexandria burned")
+    assert [p.name for p in library.places] == ["Alexandria"]
+
+
 def test_the_topic_model_loads_without_scikit_learn():
     code = ("import sys; from creator_tools.topics.model import shipped_model; "
             "p = shipped_model().predict('my sourdough starter'); "

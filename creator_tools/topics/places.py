@@ -38,6 +38,9 @@ class Place:
     kind: str
     country: str
     tags: tuple[str, ...]
+    #: Written as a hashtag or in travel context ("in lisbon", "lisbon trip"), or a place
+    #: too big to be mistaken for a word (a country, a city of a million people or more).
+    marked: bool = False
 
     def label(self) -> str:
         """``Lisbon, Portugal`` (``Portugal`` for a country)."""
@@ -57,6 +60,11 @@ class _Entry:
     country: str
     needs_context: bool
     tags: tuple[str, ...]
+    population: int = 0
+
+
+#: A city this big is a place wherever it is named (see :attr:`Place.marked`).
+WELL_KNOWN_POPULATION = 1_000_000
 
 
 @functools.cache
@@ -71,8 +79,9 @@ def gazetteer() -> dict[str, _Entry]:
         cols = line.split("\t")
         if len(cols) != 8:
             raise DataFileError("expected 8 tab-separated columns", path=path, row=n)
-        key, name, kind, country, _code, _pop, context, tags = cols
-        out[key] = _Entry(name, kind, country, context == "1", tuple(tags.split()))
+        key, name, kind, country, _code, pop, context, tags = cols
+        out[key] = _Entry(name, kind, country, context == "1", tuple(tags.split()),
+                          int(pop) if pop.isdigit() else 0)
     return out
 
 
@@ -89,11 +98,12 @@ def find_places(text: str, *, limit: int = 3) -> list[Place]:
             entry = gaz.get(key)
             if entry is None:
                 continue
-            tagged = size == 1 and words[i].startswith("#")
-            if entry.needs_context and not tagged and not _in_context(plain, i, size):
+            marked = (size == 1 and words[i].startswith("#")) or _in_context(plain, i, size)
+            if entry.needs_context and not marked:
                 continue
+            marked = marked or entry.kind != "city" or entry.population >= WELL_KNOWN_POPULATION
             found.setdefault(entry.name, Place(key, entry.name, entry.kind, entry.country,
-                                               entry.tags))
+                                               entry.tags, marked))
             i += size - 1
             break
         i += 1

@@ -107,6 +107,18 @@ def _evidence(model: TopicModel, feats: TextFeatures, label: str, source: str) -
     return [f"{source}: " + ", ".join(f"'{w}'" for w in words[:3])] if words else []
 
 
+def _not_topic_words(places: list[Place], evidence: dict[str, list[str]],
+                     scores: dict[str, float]) -> list[Place]:
+    """``places`` less those whose name is a word the topic model reads as evidence of a
+    likelier niche than travel, unless written as a place ("in ...", "#..."): "one mascara" is
+    make-up, not Mascara, Algeria."""
+    travel = scores.get("travel", 0.0)
+    other = {w.strip("'") for lab, evs in evidence.items() if lab != "travel"
+             and scores.get(lab, 0.0) > travel for ev in evs
+             for w in ev.partition(": ")[2].split(", ")}
+    return [pl for pl in places if pl.marked or pl.mention not in other]
+
+
 def _without(evidence: str, words: set[str]) -> str:
     """``caption: 'a', 'b'`` without the quoted ``words`` ("" when none is left)."""
     source, _, quoted = evidence.partition(": ")
@@ -181,9 +193,10 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
         if p_said[k] >= 0.05 and said_feats:
             best = max(said_feats, key=lambda f, k=k: model.probabilities(f)[k])
             evidence[lab] += _evidence(model, best, lab, "transcript")
-    topic.places = find_places(caption)
+    topic.places = _not_topic_words(find_places(caption), evidence, scores)
     if not topic.places and words:
-        topic.places, topic.place_source = find_places(" ".join(words[:2000])), "transcript"
+        topic.places = _not_topic_words(find_places(" ".join(words[:2000])), evidence, scores)
+        topic.place_source = "transcript"
     if topic.places and "travel" in scores:
         p = min(max(scores["travel"], 1e-4), 1 - 1e-4)
         scores["travel"] = 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + PLACE_LOGIT)))
