@@ -2,17 +2,20 @@
 
 A 16 s landscape 1920x1080 30 fps draft, as a creator would shoot it: 1.2 s of dead air before
 the first word, a presenter-like subject that moves across the frame, three hard cuts
-(4.0 s, 8.0 s, 11.5 s), speech-like audio with pauses over room tone, and dead air at the end.
-No third-party footage: backgrounds are lavfi sources, the subject is drawn with OpenCV, and the
-voice is :func:`tools.synth.speech_like`.
+(4.0 s, 8.0 s, 11.5 s), four spoken sentences (a cooking tip) with pauses over room tone, and
+dead air at the end. No third-party footage: backgrounds are lavfi sources, the subject is drawn
+with OpenCV, and the voice is espeak-ng's (so the edit has words to caption and to read the
+topic from).
 
-Run: ``python examples/make_demo.py`` (rewrites examples/demo.mp4 and examples/demo.json).
+Run: ``python examples/make_demo.py`` (rewrites examples/demo.mp4 and examples/demo.json; needs
+espeak-ng on the PATH).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,11 +29,18 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tools/ (not installed) from the checkout
 
 from creator_tools.media.ffmpeg import base_args  # noqa: E402
-from tools.synth import room_tone, speech_like  # noqa: E402
+from tools.synth import room_tone  # noqa: E402
 
 DURATION = 16.0
 CUTS = (4.0, 8.0, 11.5)
-SPEECH = ((1.2, 3.7), (4.4, 7.6), (8.3, 9.9), (10.9, 14.6))
+#: Where each sentence may be spoken (seconds); the truth is where it is (it ends early).
+SLOTS = ((1.2, 3.7), (4.4, 7.6), (8.3, 9.9), (10.9, 14.6))
+SENTENCES = (
+    "Three tips for crispy roast potatoes.",
+    "First boil them in salted water for ten minutes.",
+    "Then shake the pan hard.",
+    "Roast them in hot olive oil until golden and crunchy.",
+)
 BACKGROUNDS = (
     "gradients=s=1920x1080:r=30:c0=#1d3557:c1=#457b9d:c2=#a8dadc:nb_colors=3:speed=0.02:seed=4",
     "gradients=s=1920x1080:r=30:c0=#3d1e6d:c1=#ff7b54:c2=#ffd56b:nb_colors=3:speed=0.03:seed=9",
@@ -58,6 +68,35 @@ def draw_subject(path: Path) -> None:
     cv2.imwrite(str(path), img)
 
 
+def spoken(sr: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The voice track: each of :data:`SENTENCES` said by espeak-ng from the start of its slot,
+    as fast as it must be to end inside it; and where each one is (seconds)."""
+    from scipy.signal import resample_poly
+
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise SystemExit("make_demo.py needs espeak-ng (apt-get install espeak-ng)")
+    out = np.zeros(round(DURATION * sr), np.float32)
+    spans = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for text, (a, b) in zip(SENTENCES, SLOTS, strict=True):
+            for rate in range(150, 260, 10):  # words a minute
+                wav = Path(tmp) / "s.wav"
+                subprocess.run([exe, "-v", "en-us", "-s", str(rate), "-w", str(wav), text],
+                               check=True)
+                x, r = sf.read(wav, dtype="float32")
+                x = resample_poly(x, sr, r).astype(np.float32)
+                loud = np.flatnonzero(np.abs(x) > 0.01)
+                x = x[loud[0]: loud[-1] + 1]
+                if x.size / sr <= b - a:
+                    break
+            x *= 10 ** (-20 / 20) / max(float(np.sqrt(np.mean(x**2))), 1e-9)
+            i = round(a * sr)
+            out[i: i + x.size] += x
+            spans.append((a, round(a + x.size / sr, 3)))
+    return out, spans
+
+
 def main() -> None:
     out = HERE / "demo.mp4"
     bounds = [0.0, *CUTS, DURATION]
@@ -66,7 +105,7 @@ def main() -> None:
         wav = Path(tmp) / "voice.wav"
         draw_subject(subject)
         sr = 48000
-        voice = speech_like(DURATION, SPEECH, sr=sr, level_db=-20.0, seed=11)
+        voice, speech = spoken(sr)
         sf.write(wav, voice + room_tone(DURATION, sr=sr, noise_db=-56.0), sr, subtype="FLOAT")
         args: list[str] = []
         chains: list[str] = []
@@ -90,7 +129,8 @@ def main() -> None:
                "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", "-t", str(DURATION),
                str(out)]
         subprocess.run(cmd, check=True)
-    truth = {"duration": DURATION, "cuts": list(CUTS), "speech": [list(s) for s in SPEECH]}
+    truth = {"duration": DURATION, "cuts": list(CUTS), "speech": [list(s) for s in speech],
+             "words": list(SENTENCES)}
     (HERE / "demo.json").write_text(json.dumps(truth, indent=2) + "\n")
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
 
