@@ -132,15 +132,15 @@ class SubjectLocator:
         """
         moving = self._motion_subject(t, gray, win)
         found: list[SubjectSample] = []
-        if faces and not self._face_recheck and t - self._face_seen > FACE_IDLE_SECONDS:
-            faces = t - self._face_tried >= FACE_IDLE_EVERY - 1e-6  # none lately: less often
+        # No face seen lately (and none to confirm): faces are looked for once a second, the
+        # cascades step through sizes coarsely and the profile cascade (a face turned away)
+        # runs every third try; a face found is looked for again at the next sample, finely.
+        idle = not self._face_recheck and t - self._face_seen > FACE_IDLE_SECONDS
+        if faces and idle:
+            faces = t - self._face_tried >= FACE_IDLE_EVERY - 1e-6
         if self._faces is not None and (faces or self._face_recheck):
             # A face just seen is looked for again at the next sample: two sightings close
             # together confirm it (a one-off detection is taken for noise downstream).
-            # While no face has been seen lately, the cascades step through sizes coarsely and
-            # the profile cascade (a face turned away) runs every third try: a face found is
-            # looked for again at the next sample, finely.
-            idle = t - self._face_seen > FACE_IDLE_SECONDS and not self._face_recheck
             self._idle_tries = self._idle_tries + 1 if idle else 0
             face = self._find_face(t, rgb, gray, profiles=not idle or self._idle_tries % 3 == 1,
                                    coarse=idle)
