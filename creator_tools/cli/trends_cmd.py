@@ -143,9 +143,9 @@ def search_command(
         return
     if not results:
         from creator_tools.text import stem
+        from creator_tools.trends.store import query_words
 
-        words = " ".join(query).lower().split()
-        roots = ", ".join(dict.fromkeys(stem(w) for w in words))
+        roots = ", ".join(dict.fromkeys(stem(w) for w in query_words(" ".join(query))))
         err.print(f"nothing matches {' '.join(query)!r} (whole words and their stems are "
                   f"matched: {roots}); creator trends list --limit 0 shows everything",
                   markup=False)

@@ -92,6 +92,11 @@ SELECT * FROM (
 """
 
 
+def query_words(query: str) -> list[str]:
+    """The words :meth:`TrendIndex.search` looks for: lower case, without ``#``."""
+    return [w.lstrip("#") for w in query.lower().split() if w.lstrip("#")]
+
+
 def default_index_path() -> Path:
     """``<user data dir>/creator-tools/trends.sqlite``."""
     return user_data_file("trends.sqlite")
@@ -435,7 +440,7 @@ class TrendIndex(SQLiteStore):
         """
         from creator_tools.text import stem, stems
 
-        words = [w.lstrip("#") for w in query.lower().split() if w.lstrip("#")]
+        words = query_words(query)
         if not words:
             raise UsageError("empty search query")
         whole = "".join(words)
