@@ -116,18 +116,9 @@ def shake_offsets(frames: int, seed: int = SHAKE_SEED) -> tuple[np.ndarray, np.n
 
 def _turns() -> list[tuple[float, float]]:
     """The RTTM's speaker turns, overlapping ones merged into spans (seconds of the wav)."""
-    turns = []
-    for line in SPEECH.with_suffix(".rttm").read_text().splitlines():
-        f = line.split()
-        if f and f[0] == "SPEAKER":
-            turns.append((float(f[3]), float(f[3]) + float(f[4])))
-    merged: list[list[float]] = []
-    for a, b in sorted(turns):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
+    from tests.measure import rttm_turns
+
+    return rttm_turns(SPEECH.with_suffix(".rttm"))
 
 
 def speech_track(offset: float, duration: float, tmp: Path
@@ -144,9 +135,10 @@ def speech_track(offset: float, duration: float, tmp: Path
     out = tmp / "speech.wav"
     sf.write(out, np.concatenate(parts)[: round(duration * sr)], sr, subtype="PCM_16")
     spans = []
+    turns = _turns()
     for k in range(len(parts)):
         shift = k * period - offset
-        for a, b in _turns():
+        for a, b in turns:
             s, e = max(0.0, (max(a, offset) if k == 0 else a) + shift), min(duration, b + shift)
             if e > s:
                 spans.append((round(s, 3), round(e, 3)))

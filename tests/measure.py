@@ -21,6 +21,25 @@ import numpy as np
 
 from creator_tools.media.decode import iter_frames
 
+
+def rttm_turns(path: str | Path) -> list[tuple[float, float]]:
+    """The union of the speaker turns of an RTTM file: sorted ``(start, end)`` seconds,
+    overlapping turns merged."""
+    turns = []
+    for line in Path(path).read_text().splitlines():
+        fields = line.split()
+        if fields and fields[0] == "SPEAKER":
+            start, dur = float(fields[3]), float(fields[4])
+            turns.append((start, start + dur))
+    merged: list[list[float]] = []
+    for a, b in sorted(turns):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
 #: Width the jitter is measured at (the analysis's own width).
 JITTER_WIDTH = 320
 #: The moving average removed from the per-frame translation: the camera's intended motion.

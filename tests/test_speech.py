@@ -15,6 +15,7 @@ from creator_tools.analysis.spans import Span, overlap, spans_to_mask
 from creator_tools.analysis.speech import SpeechActivity, detect_speech
 from creator_tools.media.decode import read_audio
 from tests import mediagen
+from tests.measure import rttm_turns
 from tools.synth import room_tone, speech_like
 
 EDGE_TOL = 0.05  # seconds
@@ -215,19 +216,7 @@ def test_digital_silence_before_speech_in_room_tone():
 
 def rttm_union(path: Path) -> list[Span]:
     """The union of the speaker turns of an RTTM file, sorted."""
-    turns = []
-    for line in path.read_text().splitlines():
-        fields = line.split()
-        if fields and fields[0] == "SPEAKER":
-            start, dur = float(fields[3]), float(fields[4])
-            turns.append((start, start + dur))
-    merged: list[list[float]] = []
-    for a, b in sorted(turns):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [Span(a, b) for a, b in merged]
+    return [Span(a, b) for a, b in rttm_turns(path)]
 
 
 @pytest.mark.shared_media
