@@ -167,6 +167,27 @@ def test_music_and_looks_follow_the_topic(speech_clip):
     assert any("suits travel content (topic travel" in r for lk in looks for r in lk.reasons)
 
 
+def test_edit_auto_music_and_look_follow_the_caption(speech_clip):
+    """``creator edit --music auto --look auto`` reads the caption's topic as suggest does,
+    and its plan says why it chose what it did."""
+    from creator_tools.pipeline.job import analyze_and_plan
+    from creator_tools.settings.schema import EditChoices
+
+    def chosen(caption: str):
+        c = EditChoices(music="auto", look="auto", captions=False, caption=caption)
+        return analyze_and_plan(speech_clip.path, c)[1]
+
+    calm = chosen("slow travel vlog through the villages of tuscany")
+    punchy = chosen("leg day workout, heavy squats and deadlifts")
+    assert punchy.audio.music is not None and calm.audio.music is not None
+    assert punchy.audio.music.id in ("house-night-drive", "trap-heavy-crown")
+    assert calm.audio.music.id != punchy.audio.music.id
+    notes = " | ".join(calm.notes)
+    assert "music auto:" in notes and "topic travel" in notes, calm.notes
+    assert "look auto:" in notes
+    assert any(n.startswith("music auto:") and "fitness" in n for n in punchy.notes)
+
+
 def test_looks_follow_the_clip_colour():
     dark = analyze(mediagen.simple_clip(
         "dark", vcodec=("libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-vf",

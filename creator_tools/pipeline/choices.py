@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from creator_tools.analysis.result import Analysis
 from creator_tools.edit.plan import Look, Music
 from creator_tools.errors import InputError, OptionError
 
+if TYPE_CHECKING:
+    from creator_tools.topics.reading import Topic
+
 
 def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
-                 niche: str | None = None) -> Look:
-    """``auto`` (suggested for this clip), ``none``, a shipped look name, or a ``.cube`` file."""
+                 niche: str | None = None, topic: Topic | None = None,
+                 notes: list[str] | None = None) -> Look:
+    """``auto`` (suggested for this clip and its ``topic``), ``none``, a shipped look name, or a
+    ``.cube`` file. ``notes`` gets why ``auto`` chose what it did."""
     v = value.strip()
     if v.lower() == "none":
         return Look()
     if v.lower() == "auto":
         from creator_tools.suggest.looks import suggest_looks
 
-        best = suggest_looks(analysis, niche=niche, top=1)
+        best = suggest_looks(analysis, niche=niche, top=1, topic=topic)
         if not best:
             return Look()
+        if notes is not None:
+            notes.append(f"look auto: {best[0].name} ({'; '.join(best[0].reasons)})")
         return Look(name=best[0].name, lut=str(best[0].file), strength=strength)
     path = Path(v)
     if path.suffix.lower() == ".cube" or path.exists():
@@ -38,18 +46,23 @@ def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
 
 
 def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
-                  gain_db: float = -16.0) -> Music | None:
-    """``auto`` (best local track for this clip), ``none``, a track id, or an audio file."""
+                  gain_db: float = -16.0, topic: Topic | None = None,
+                  notes: list[str] | None = None) -> Music | None:
+    """``auto`` (best local track for this clip and its ``topic``), ``none``, a track id, or an
+    audio file. ``notes`` gets why ``auto`` chose what it did."""
     v = value.strip()
     if v.lower() == "none":
         return None
     if v.lower() == "auto":
         from creator_tools.suggest.music import suggest_music
 
-        local = [m for m in suggest_music(analysis, niche=niche, top=10) if m.file]
+        local = [m for m in suggest_music(analysis, niche=niche, top=10, topic=topic)
+                 if m.file]
         if not local:
             return None
         best = local[0]
+        if notes is not None:
+            notes.append(f"music auto: {best.title} ({'; '.join(best.reasons)})")
         return Music(file=str(best.file), id=best.id, gain_db=gain_db, bpm=_beat_grid(best))
     path = Path(v)
     if path.exists() or path.suffix:

@@ -265,6 +265,19 @@ def ignored_tags(items: list[Any]) -> set[str]:
             if it.banned or (it.fields.get("kind") or "") == "broad"}
 
 
+def read_clip_topic(*, caption: str = "", transcript: str = "", niche: str | None = None,
+                    region: str | None = None, index: object | None = None) -> Topic:
+    """The clip's :class:`Topic` read as :func:`suggest_hashtags` reads it (the index's model;
+    its broad and banned tags not read as words), to share with the look and music choice."""
+    from creator_tools.suggest.catalog import in_region, using_index
+    from creator_tools.suggest.topic import clip_topic
+
+    with using_index(index) as idx:
+        items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
+        return clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
+                          ignore_tags=ignored_tags(items))[0]
+
+
 def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str | None = None,
                      region: str | None = None, transcript: str = "", top: int = 5,
                      platform: str = "tiktok", index: object | None = None,
@@ -290,9 +303,10 @@ def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str |
 
 
 def caption_line(a: object | None = None, *, caption: str = "", niche: str | None = None,
-                 top: int = 5, platform: str = "tiktok", transcript: str = ""
-                 ) -> tuple[str, tuple[str, ...]]:
-    """The caption text and the hashtags to add to it (none it already has)."""
+                 top: int = 5, platform: str = "tiktok", transcript: str = "",
+                 topic: Topic | None = None) -> tuple[str, tuple[str, ...]]:
+    """The caption text and the hashtags to add to it (none it already has); ``topic``: the
+    clip's, when already read."""
     tags = suggest_hashtags(a, caption=caption, niche=niche, top=top, platform=platform,
-                            transcript=transcript)
+                            transcript=transcript, topic=topic)
     return caption.strip(), tuple(t.tag for t in tags)
