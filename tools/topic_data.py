@@ -15,6 +15,7 @@ extra), then ``python tools/topic_data.py``. The output is deterministic for giv
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 import unicodedata
@@ -116,14 +117,23 @@ def _plausible(key: str) -> bool:
 def build_words(out: Path) -> int:
     import wordfreq
 
-    rows = []
+    # A contraction is read without its apostrophe ("i've" -> "ive", as creators also type
+    # it): the joined word gets the frequencies of both spellings, so "ive" and "dont" are
+    # as generic as "i've" and "don't".
+    zipf: dict[str, float] = {}
     for w in wordfreq.top_n_list("en", 200_000):
-        if not re.fullmatch(r"[a-z]+", w):
+        joined = w.replace("'", "")
+        if not re.fullmatch(r"[a-z]+(?:'[a-z]+)?", w):
             continue
         z = wordfreq.zipf_frequency(w, "en")
         if z < MIN_ZIPF:
             break
-        rows.append((w, z))
+        if joined in zipf:
+            z = math.log10(10 ** zipf[joined] + 10 ** z)
+        zipf[joined] = z
+    for w in list(zipf):  # a joined word later than its contraction in the list
+        zipf[w] = max(zipf[w], wordfreq.zipf_frequency(w, "en"))
+    rows = sorted(zipf.items(), key=lambda kv: (-kv[1], kv[0]))
     header = (f"# English word frequencies (Zipf scale) from wordfreq {version('wordfreq')}"
               f" (data CC BY-SA 4.0), words at Zipf >= {MIN_ZIPF}; built by "
               "tools/topic_data.py\n")

@@ -2,6 +2,7 @@
 
     python tools/train_topics.py            # writes creator_tools/assets/topics/model.npz
     python tools/train_topics.py --compare  # also 5-fold scores of each estimator, no writing
+    python tools/train_topics.py --tags     # 5-fold hashtag figures on corpus captions
 
 The corpus is ``creator_tools/assets/topics/corpus.csv`` (provenance in
 ``creator_tools/assets/trends/README.md``); the training code is
@@ -51,13 +52,55 @@ def cross_validate(estimator: str, seed: int, folds: int = 5) -> dict[str, float
     return {"top1": top1 / n, "brier": brier / n, "log_loss": loss / n}
 
 
+def cross_validate_tags(seed: int, folds: int = 5) -> dict[str, float]:
+    """The hashtag benchmark's figures (see ``benchmarks/bench_suggest.py``) on the corpus's
+    own caption rows, each judged by a model trained without its fold: the set to tune the
+    ranker on, so that the held-out captions stay unseen. A place tag counts as topical for
+    a row labelled travel or food."""
+    import tempfile
+
+    from creator_tools.suggest.hashtags import suggest_hashtags
+    from creator_tools.topics.reading import read_topic
+    from creator_tools.trends.store import TrendIndex
+
+    rows = shipped_corpus()
+    order = [i for i, r in enumerate(rows) if r.kind == "caption"]
+    random.Random(seed).shuffle(order)
+    topical_sum = two = wrong_rows = n = 0
+    with tempfile.TemporaryDirectory() as tmp, TrendIndex(Path(tmp) / "t.sqlite") as idx:
+        niche_of = {it.item: (it.fields.get("category") or "")
+                    for it in idx.current("hashtags")}
+        for fold in range(folds):
+            test = set(order[fold::folds])
+            model = train([r for i, r in enumerate(rows) if i not in test], seed=seed)
+            for i in sorted(test):
+                row = rows[i]
+                topic = read_topic(model, caption=row.text)
+                tags = suggest_hashtags(None, caption=row.text, index=idx, top=5, topic=topic)
+                ok = [(t.kind == "place" and bool({"travel", "food"} & set(row.labels)))
+                      or (t.kind != "place" and niche_of.get(t.tag) in row.labels)
+                      for t in tags if t.kind != "broad"]
+                topical_sum += sum(ok)
+                two += sum(ok) >= 2
+                wrong_rows += not all(ok)
+                n += 1
+    return {"captions": n, "mean_topical": topical_sum / n, "two_topical": two / n,
+            "unrelated": wrong_rows / n}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--estimator", choices=ESTIMATORS, default="svm")
     parser.add_argument("--compare", action="store_true",
                         help="cross-validate every estimator instead of writing the model")
+    parser.add_argument("--tags", action="store_true",
+                        help="5-fold hashtag figures on the corpus captions, no writing")
     args = parser.parse_args(argv)
+    if args.tags:
+        scores = cross_validate_tags(args.seed)
+        print("  ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+        return 0
     if args.compare:
         for est in ESTIMATORS:
             start = time.perf_counter()

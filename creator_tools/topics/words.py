@@ -61,7 +61,7 @@ def weight(word: str) -> float:
 
 def fold(text: str) -> str:
     """Lower-case ASCII: ``Café São`` -> ``cafe sao`` (letters of other scripts vanish)."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
     return text.encode("ascii", "ignore").decode("ascii")
 
 
