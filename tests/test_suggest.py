@@ -105,6 +105,16 @@ def test_the_issues_captions_get_place_and_travel_tags(index, niche_of):
         reasons["#backpacking"]
 
 
+def test_a_place_is_read_by_the_gazetteer_not_the_model(index, niche_of):
+    """A city a corpus row or two tied to another niche does not move the caption there,
+    and a generic word ('free') never names a tag."""
+    tags = tags_for(index, "city cycling through amsterdam at rush hour")
+    assert {t.tag for t in tags if t.kind == "place"} == {"#amsterdam", "#netherlands"}
+    assert {niche_of[t.tag] for t in tags if t.kind == "niche"} == {"travel"}
+    potatoes = tags_for(index, "free tips for crispy roast potatoes, boiled in salted water")
+    assert not [t for t in potatoes if "'free'" in t.reason]
+
+
 def test_tags_mix_kinds_no_duplicates_no_spam_one_broad(index):
     tags = tags_for(index, "follow for follow like4like meal prep for the week", "food", top=8)
     names = [t.tag for t in tags]

@@ -153,10 +153,15 @@ def competition_factor(d: TagDoc) -> float:
     return max(0.85, min(1.15, 1.15 - 0.06 * (math.log10(d.size) - 4)))
 
 
+#: A word of the clip must weigh this much (see :func:`creator_tools.topics.words.weight`)
+#: to name a tag: 'free' (0.1) does not make 'dairy free' a reason for #vegan.
+MATCH_WEIGHT = 0.3
+
+
 def _said(topic_text: str) -> dict[str, tuple[str, float]]:
     out: dict[str, tuple[str, float]] = {}
     for t in tokens(topic_text):
-        if t.weight > 0.05 and (t.stem not in out or out[t.stem][1] < t.weight):
+        if t.weight >= MATCH_WEIGHT and (t.stem not in out or out[t.stem][1] < t.weight):
             out[t.stem] = (t.word, t.weight)
     return out
 
