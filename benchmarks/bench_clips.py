@@ -261,7 +261,7 @@ def section(r: dict) -> str:
              "default options (5 clips of 15-60 s).", ""]
     a = r.get("accuracy")
     if a:
-        lines += ["### Accuracy", "",
+        lines += [f"### Accuracy ({a.get('when', r['when'])})", "",
                   f"Ten talks of five topics (40-60 s each, each opening on a hook line) in ten "
                   f"orders: **{a['passed']} of {len(a['talks'])}** have at least 4 of their top "
                   f"5 clips within one topic covering 60% of it or more ({a['clips_in_topic']} "
@@ -277,7 +277,7 @@ def section(r: dict) -> str:
         lines.append("")
     s = r.get("speed")
     if s:
-        lines += ["### Speed", "",
+        lines += [f"### Speed ({s.get('when', r['when'])})", "",
                   f"`creator clips LONG --json` on a {s['source_min']} min talk ({s['size']}, "
                   f"30 fps, sensor noise {GRAIN}), empty cache: **{s['wall_s']} s wall = "
                   f"{s['ratio']}x** the "
@@ -300,18 +300,22 @@ def section(r: dict) -> str:
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {x['rank']} | {x['seconds']:.1f} | {x['bare_wall_s']} | "
                   f"{x['bare_cpu_s']} | {x['wall_s']} | {x['cpu_s']} | **{x['ratio']}x** | "
-                  f"{x['cpu_ratio']}x | {x['plain_wall_s']} | {x['plain_cpu_s']} | "
-                  f"**{x['plain_ratio']}x** |" for x in s["renders"]]
+                  f"{x.get('cpu_ratio', '-')}x | {x.get('plain_wall_s', '-')} | "
+                  f"{x.get('plain_cpu_s', '-')} | **{x.get('plain_ratio', '-')}x** |"
+                  for x in s["renders"]]
         lines.append("")
     m = r.get("memory")
     if m:
-        lines += ["### Memory", "",
+        lines += [f"### Memory ({m.get('when', r['when'])})", "",
                   f"`creator clips --json`, empty cache, 640x360: {m['10min']['source_min']} min "
                   f"{m['10min']['maxrss_mb']} MB (tree {m['10min']['tree_rss_mb']} MB, "
                   f"{m['10min']['wall_s']} s); {m['3h']['source_min']} min "
                   f"{m['3h']['maxrss_mb']} MB (tree {m['3h']['tree_rss_mb']} MB, "
                   f"{m['3h']['wall_s']} s): **{m['ratio_rss']}x** (tree {m['ratio_tree']}x; "
-                  f"goal at most {GOAL_MEMORY}x).", ""]
+                  f"goal at most {GOAL_MEMORY}x). Peak RSS is the largest process's; the tree "
+                  "figure is the sampled peak of the summed PSS of Python and its ffmpeg "
+                  "children (a child between fork and exec, which only shares Python's pages, "
+                  "left out).", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -341,14 +345,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     result: dict = {"when": time.strftime("%Y-%m-%d"), "quick": args.quick,
                     "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}"}
+    # A part not run this time keeps its last results (each part says when it ran).
+    before = json.loads(RESULT.read_text()) if RESULT.exists() and not args.quick else {}
+    today = result["when"]
     with tempfile.TemporaryDirectory(prefix="bench-clips-cache-") as tmp:
         cache = Path(tmp)
-        if not args.skip_accuracy:
-            result["accuracy"] = accuracy(args.quick, WORK / "cache")
-        if not args.skip_speed:
-            result["speed"] = speed(args.quick, cache)
-        if args.memory:
-            result["memory"] = memory(cache)
+        for part, run in (("accuracy", not args.skip_accuracy), ("speed", not args.skip_speed),
+                          ("memory", args.memory)):
+            if run:
+                fn = {"accuracy": lambda: accuracy(args.quick, WORK / "cache"),
+                      "speed": lambda: speed(args.quick, cache),
+                      "memory": lambda: memory(cache)}[part]
+                result[part] = {**fn(), "when": today}
+            elif part in before and not before.get("quick"):
+                result[part] = {"when": before.get("when"), **before[part]}
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=1) + "\n")
     print(section(result))
