@@ -46,6 +46,22 @@ def test_the_window_holds_a_shaken_picture_still():
     assert g.zoom == 1.0 and len({k[1] for k in g.keys}) == 1
 
 
+def test_a_swaying_close_up_gets_a_still_window():
+    """A face that fills 65% of the window and sways by 1.2% of the frame (a presenter in a
+    close-up) stays inside a window that holds still; a small face walking still moves it."""
+    t = np.arange(0.0, 20.0, 0.2)
+    close_up = [TrackPoint(float(a), 0.5 + 0.012 * float(np.sin(1.3 * a)), 0.5, 0.206, 0.37,
+                           "face") for a in t]
+    (f,) = frame_shots(close_up, GEO, shots=[Span(0.0, 20.0)], duration=20.0)
+    xs = [x for _, x, _ in f.keys]
+    assert max(xs) - min(xs) < 1e-3, f.keys
+    for p in close_up:  # the face is whole inside the still window
+        assert abs(p.x - xs[0]) + p.w / 2 <= GEO.width / 2
+    walker = [TrackPoint(float(a), 0.2 + 0.03 * float(a), 0.5, 0.05, 0.1, "face") for a in t]
+    (g,) = frame_shots(walker, GEO, shots=[Span(0.0, 20.0)], duration=20.0)
+    assert g.keys[-1][1] - g.keys[0][1] > 0.4
+
+
 def test_cumulative_restarts_at_each_shot():
     shift = np.tile([0.01, -0.02], (10, 1))
     path = cumulative(shift, starts=[5])

@@ -60,6 +60,11 @@ class CameraSettings:
     max_lead_share: float = 0.4
     #: ... and not for speeds below this (frame widths a second: a swaying or talking head).
     lead_from: float = 0.05
+    #: A person too big for the comfort zone (a close-up) needs only this share of the
+    #: window's half-size as a margin around their box: held to the zone, a face that fills
+    #: 65% of the window cannot sway without the window swaying with it, which looks like a
+    #: drift and costs the encoder (every block moves).
+    close_up_margin: float = 0.15
     #: What moves and is not a person (a hand and arm with the cup) counts as at most this
     #: share of the window's width and height, around the box's centre.
     object_share: float = 0.7
@@ -137,8 +142,8 @@ def _frame_shot(track: list[TrackPoint], geometry: CropGeometry, shot: Span,
     if shaky:
         s = replace(s, acceleration=s.acceleration * s.shaky_smoothing,
                     jerk=s.jerk * s.shaky_smoothing)
-    ux = _axis(t, cx, bx, bw, half_w, s)
-    uy = _axis(t, cy, by, bh, half_h, s)
+    ux = _axis(t, cx, bx, bw, half_w, s, people)
+    uy = _axis(t, cy, by, bh, half_h, s, people)
     tol = 0.2 / 1080 if shaky else 0.002
     keep = sorted(set(_simplify(t, ux, tol)) | set(_simplify(t, uy, tol)))
     return ShotFraming(shot, [(float(t[i]), round(float(ux[i]), 5), round(float(uy[i]), 5))
@@ -197,18 +202,24 @@ def _steadying_zoom(geometry: CropGeometry, cx: np.ndarray, cy: np.ndarray, step
 
 
 def _axis(t: np.ndarray, c: np.ndarray, centre: np.ndarray, size: np.ndarray, half: float,
-          s: CameraSettings) -> np.ndarray:
+          s: CameraSettings, people: np.ndarray | None = None) -> np.ndarray:
     """The window's centre along one axis at times ``t`` (0..1 of the frame).
 
     Solved in scene coordinates (the picture's content held still: frame position minus the
-    camera's motion ``c``) and returned in frame coordinates.
+    camera's motion ``c``) and returned in frame coordinates. Where ``people`` is true the box
+    is a person's: a close-up gets the zone its box needs plus a margin
+    (:attr:`CameraSettings.close_up_margin`), up to the window.
     """
     n = t.size
     if half >= 0.5 - 1e-9:  # the window spans this axis: nowhere to move
         return np.full(n, 0.5)
     lo, hi = half - c, 1.0 - half - c  # the window inside the picture
     target = centre - c
-    zone = s.comfort * half * (1.0 - _lead_share(t, target, half, s))
+    zone = np.full(n, s.comfort * half)
+    if people is not None:
+        close_up = np.minimum(size / 2 + s.close_up_margin * half, half)
+        zone = np.where(people, np.maximum(zone, close_up), zone)
+    zone = zone * (1.0 - _lead_share(t, target, half, s))
     # The zone [P - zone, P + zone] holds the box [target - size/2, target + size/2] when
     # lower <= P <= upper (a box wider than the zone cannot: the slack pays for it).
     upper = target - size / 2 + zone
