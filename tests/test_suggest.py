@@ -24,13 +24,18 @@ from tests.conftest import run_cli
 DATA = Path(__file__).parent / "data"
 CASES = json.loads((DATA / "hashtag_cases.json").read_text())
 HELDOUT = Path(__file__).parent.parent / "benchmarks" / "data" / "suggest_heldout.csv"
+HELDOUT2 = HELDOUT.with_name("suggest_heldout2.csv")
 #: Share of the 5 slots filled by an accepted topical tag (broad tags never count): measured
 #: 0.64 with the topic model; the floor leaves room for corpus and index edits.
 PRECISION_FLOOR = 0.56
 #: The held-out benchmark (benchmarks/bench_suggest.py, docs/benchmarks.md), each floor a
-#: margin below what was measured (3.34 topical tags, 84.4% with 2+, 11.6% with an unrelated
-#: tag). The issue's goals (3.0, 95%, 5%) are not all met yet: see docs/benchmarks.md.
-HELDOUT_FLOORS = {"mean_topical": 3.1, "two_topical": 0.78, "unrelated": 0.16}
+#: margin below what was measured on 2026-12-05: the first set 3.58 topical tags, 90.0% with
+#: 2+, 7.5% with an unrelated tag; the blind second set 3.68, 92.6%, 7.9%. The issue's goals
+#: (3.0, 95%, 5%) are not all met yet: see docs/benchmarks.md.
+HELDOUT_FLOORS = {
+    "suggest_heldout.csv": {"mean_topical": 3.35, "two_topical": 0.85, "unrelated": 0.11},
+    "suggest_heldout2.csv": {"mean_topical": 3.45, "two_topical": 0.88, "unrelated": 0.12},
+}
 
 
 @pytest.fixture(autouse=True)
@@ -70,8 +75,10 @@ def test_hashtag_precision_at_5_holds_its_floor(index):
     assert hits / (5 * len(CASES["cases"])) >= PRECISION_FLOOR
 
 
-def test_heldout_captions_hold_the_benchmark_floors(index, niche_of):
-    with HELDOUT.open(encoding="utf-8", newline="") as fh:
+@pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT2], ids=lambda p: p.stem)
+def test_heldout_captions_hold_the_benchmark_floors(index, niche_of, heldout):
+    floors = HELDOUT_FLOORS[heldout.name]
+    with heldout.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     topical_counts, unrelated = [], 0
     for row in rows:
@@ -83,9 +90,9 @@ def test_heldout_captions_hold_the_benchmark_floors(index, niche_of):
         topical_counts.append(len(ok))
         unrelated += len(ok) < len(tags)
     n = len(rows)
-    assert sum(topical_counts) / n >= HELDOUT_FLOORS["mean_topical"]
-    assert sum(c >= 2 for c in topical_counts) / n >= HELDOUT_FLOORS["two_topical"]
-    assert unrelated / n <= HELDOUT_FLOORS["unrelated"]
+    assert sum(topical_counts) / n >= floors["mean_topical"]
+    assert sum(c >= 2 for c in topical_counts) / n >= floors["two_topical"]
+    assert unrelated / n <= floors["unrelated"]
 
 
 def test_the_issues_captions_get_place_and_travel_tags(index, niche_of):
