@@ -122,6 +122,16 @@ def test_a_place_is_read_by_the_gazetteer_not_the_model(index, niche_of):
     assert not [t for t in potatoes if "'free'" in t.reason]
 
 
+def test_a_sub_topic_tag_needs_the_clip_to_be_about_it(index):
+    """Inside the right niche, a sub-topic's tag the clip does not name ranks below the
+    niche's general tags, and one whose words go with the clip's comes first."""
+    dog = [t.tag for t in tags_for(index, "my golden retriever meets snow for the first time")]
+    assert "#petsoftiktok" in dog
+    assert not {"#catsoftiktok", "#cattok", "#kitten", "#catlife"} & set(dog), dog
+    hike = [t.tag for t in tags_for(index, "sunrise hike to the top of mount rainier")]
+    assert "#beachvibes" not in hike and {"#travel", "#traveltok"} <= set(hike), hike
+
+
 def test_tags_mix_kinds_no_duplicates_no_spam_one_broad(index):
     tags = tags_for(index, "follow for follow like4like meal prep for the week", "food", top=8)
     names = [t.tag for t in tags]

@@ -109,11 +109,64 @@ def tag_docs(items: list[Any]) -> list[TagDoc]:
     return docs
 
 
+#: Words of a tag's name that say it is for a community, not about a sub-topic.
+_COMMUNITY = {"tok", "tiktok", "of", "on", "the", "my", "life", "lover", "lovers", "daily",
+              "community", "motivation", "tips", "hacks", "ideas", "inspo", "vibes", "clips",
+              "videos", "funny", "cute", "check", "new"}
+_COMMUNITY_SUFFIXES = ("oftiktok", "ontiktok", "tiktok", "tok")
+
+
 def _is_core(d: TagDoc) -> bool:
-    """A niche's community tag (``#travel``, ``#traveltok``, ``#petsoftiktok``)."""
+    """A niche's community tag: its name is the niche's (``#travel``, ``#traveltok``,
+    ``#petsoftiktok``, ``#gamingontiktok``), not a sub-topic's (``#catsoftiktok``)."""
+    from creator_tools.text import stem as stem_of
+
+    if d.kind != "niche":
+        return False
     name = d.tag.lstrip("#")
-    return d.kind == "niche" and (name in (d.category, d.category + "tok")
-                                  or name.endswith(("tok", "tiktok")))
+    for suffix in _COMMUNITY_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name == d.category or stem_of(name) == stem_of(d.category)
+
+
+def _subtopic(d: TagDoc) -> set[str]:
+    """The stems of the words in a tag's name that name a sub-topic of its niche (``cat`` of
+    ``#catsoftiktok``, ``fortnit`` of ``#fortnite``); empty for a community tag."""
+    from creator_tools.text import stem as stem_of
+
+    if _is_core(d):
+        return set()
+    own = stem_of(d.category)
+    return {st for st, w in d.name_words.items()
+            if st != own and w not in _COMMUNITY and st not in _COMMUNITY}
+
+
+@functools.cache
+def _corpus_rows() -> dict[str, frozenset[int]]:
+    """Stem -> the topic corpus rows that use it (which words go together)."""
+    from creator_tools.topics.corpus import shipped_corpus
+
+    rows: dict[str, set[int]] = {}
+    for i, row in enumerate(shipped_corpus()):
+        for t in tokens(row.text):
+            if t.weight >= MATCH_WEIGHT:
+                rows.setdefault(t.stem, set()).add(i)
+    return {k: frozenset(v) for k, v in rows.items()}
+
+
+def association(said: dict[str, tuple[str, float]], stems: set[str]) -> float:
+    """How often the corpus uses a word of ``stems`` together with a word the clip says
+    (0..1: the best share of a said word's rows that also have one of ``stems``)."""
+    rows = _corpus_rows()
+    tag_rows = frozenset().union(*(rows.get(s, frozenset()) for s in stems))
+    best = 0.0
+    for stem in said:
+        mine = rows.get(stem)
+        if mine and tag_rows:
+            best = max(best, len(mine & tag_rows) / len(mine))
+    return best
 
 
 def tag_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> tuple[float, list[str]]:
@@ -202,6 +255,11 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
         match, hits = tag_match(d, said)
         base = (FORMAT_BASE if d.kind == "trending" else CORE_BASE if _is_core(d)
                 else NICHE_BASE)
+        if d.kind == "niche" and not hits and (sub := _subtopic(d)):
+            # A sub-topic's tag (#catsoftiktok) the clip does not name ranks below the
+            # niche's general tags, the more so the less its words go with the clip's: a
+            # golden retriever gets #dogtok before #cattok.
+            base *= 0.5 + 0.5 * association(said, sub)
         rel = p * (base + (1 - base) * match)
         if niche and d.category == niche:
             rel *= NICHE_BONUS
