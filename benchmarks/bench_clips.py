@@ -350,13 +350,13 @@ def main(argv: list[str] | None = None) -> int:
     today = result["when"]
     with tempfile.TemporaryDirectory(prefix="bench-clips-cache-") as tmp:
         cache = Path(tmp)
-        for part, run in (("accuracy", not args.skip_accuracy), ("speed", not args.skip_speed),
-                          ("memory", args.memory)):
+        parts = {"accuracy": (not args.skip_accuracy, lambda: accuracy(args.quick,
+                                                                        WORK / "cache")),
+                 "speed": (not args.skip_speed, lambda: speed(args.quick, cache)),
+                 "memory": (args.memory, lambda: memory(cache))}
+        for part, (run, measure_part) in parts.items():
             if run:
-                fn = {"accuracy": lambda: accuracy(args.quick, WORK / "cache"),
-                      "speed": lambda: speed(args.quick, cache),
-                      "memory": lambda: memory(cache)}[part]
-                result[part] = {**fn(), "when": today}
+                result[part] = {**measure_part(), "when": today}
             elif part in before and not before.get("quick"):
                 result[part] = {"when": before.get("when"), **before[part]}
     RESULT.parent.mkdir(parents=True, exist_ok=True)

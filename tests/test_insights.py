@@ -209,10 +209,7 @@ def test_without_results_nothing_changes(noise_store, tmp_path, monkeypatch):
     for key, value in missing.items():
         monkeypatch.setenv(key, value)
     a = analyze_cached(clip)[0]
-    choice_notes: list[str] = []  # why --look auto chose its look
-    direct = make_plan(a, edit_options(a, EditChoices(music="none", captions=False),
-                                       notes=choice_notes))
-    direct.notes += choice_notes
+    direct = make_plan(a, edit_options(a, EditChoices(music="none", captions=False)))
     assert plans[0] == json.loads(direct.to_json())
     reports = [run_cli("analyze", str(clip), env=e).stdout
                for e in (missing, {**missing, "CREATOR_RESULTS": noise_store["CREATOR_RESULTS"]})]

@@ -232,8 +232,7 @@ def clip_plan(result: ClipsResult, clip: Clip, choices: EditChoices, *,
     words = _clip_words(result, clip, origin, origin + analysis.duration) \
         if wants_transcript(choices) else None
     c = replace(choices, caption=choices.caption or clip.title)
-    choice_notes: list[str] = []
-    plan = make_plan(analysis, edit_options(analysis, c, words, notes=choice_notes))
+    plan = make_plan(analysis, edit_options(analysis, c, words))
     ticks = round(Fraction(origin).limit_denominator(10**6) / plan.timebase)
     plan = within(plan, first - ticks, last - ticks)
     v = info.video
@@ -243,7 +242,6 @@ def clip_plan(result: ClipsResult, clip: Clip, choices: EditChoices, *,
     plan = shifted(plan, ticks, source_duration=max(whole, last + 1))
     plan.notes = [n for n in plan.notes  # said of the whole window: said again of the clip
                   if not (n.startswith("removed ") or " is longer than " in n)]
-    plan.notes += choice_notes
     removed = plan.seconds(last - first) - plan.duration
     if removed > 0.05:
         plan.notes.append(f"removed {removed:.1f} s of dead air and long pauses")

@@ -69,6 +69,9 @@ class EditOptions:
     keep_resolution: bool = _D["keep_resolution"]
     burn_captions: bool = False
     caption_style: str = _D["caption_style"]
+    #: What resolving the options found worth telling the creator (why ``auto`` chose a
+    #: look or a music bed): the plan's notes end with these.
+    notes: tuple[str, ...] = ()
 
 
 def keep_segments(a: Analysis, o: EditOptions) -> list[Span]:
@@ -380,4 +383,5 @@ def make_plan(a: Analysis, o: EditOptions = EditOptions()) -> EditPlan:
     removed = a.duration - plan.duration
     if removed > 0.05:
         notes.append(f"removed {removed:.1f} s of dead air and long pauses")
+    notes += o.notes
     return plan

@@ -44,11 +44,11 @@ def check_choices(c: EditChoices) -> None:
         resolve_music(c.music, None)  # type: ignore[arg-type]
 
 
-def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = None, *,
-                 notes: list[str] | None = None) -> EditOptions:
+def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = None
+                 ) -> EditOptions:
     """Resolve ``auto`` looks, music and the caption line for analyzed clip ``a`` (and what
     is said in it: ``transcript``). The clip's topic, read once from its caption and speech,
-    steers all three; ``notes`` gets why ``auto`` chose the look and the music."""
+    steers all three; the options' notes say why ``auto`` chose the look and the music."""
     from creator_tools.pipeline.choices import resolve_look, resolve_music
     from creator_tools.suggest.hashtags import caption_line, read_clip_topic
 
@@ -56,18 +56,19 @@ def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = No
     topic = read_clip_topic(caption=c.caption, transcript=said, niche=c.niche)
     text, tags = caption_line(a, caption=c.caption, niche=c.niche, platform=c.platform,
                               transcript=said, topic=topic)
+    notes: list[str] = []
+    look = resolve_look(c.look, a, strength=c.look_strength, niche=c.niche, topic=topic,
+                        notes=notes)
+    music = resolve_music(c.music, a, niche=c.niche, topic=topic, notes=notes)
     return EditOptions(
         platform=c.platform, aspect=c.aspect, cut=c.cut, max_pause=c.max_pause,
         reframe=c.reframe, enhance=c.enhance, stabilize=c.enhance and c.stabilize,
         stabilize_zoom=c.stabilize_zoom, keep_resolution=c.keep_resolution,
         denoise=c.enhance and c.denoise, voice_cleanup=c.voice_cleanup,
-        look=resolve_look(c.look, a, strength=c.look_strength, niche=c.niche, topic=topic,
-                          notes=notes),
-        music=resolve_music(c.music, a, niche=c.niche, topic=topic, notes=notes),
-        caption=text, hashtags=tuple(tags),
+        look=look, music=music, caption=text, hashtags=tuple(tags),
         words=transcript.words if transcript else (),
         burn_captions=bool(transcript) and c.captions is not False,
-        caption_style=c.caption_style, snap_beats=c.snap_beats,
+        caption_style=c.caption_style, snap_beats=c.snap_beats, notes=tuple(notes),
     )
 
 
@@ -91,8 +92,7 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
             if c.captions or c.cut == "fillers":  # asked for: the edit cannot be made
                 raise
             # on by default: the edit goes on without them, and its notes say why
-    choice_notes: list[str] = []
-    options = edit_options(a, c, transcript, notes=choice_notes)
+    options = edit_options(a, c, transcript)
     insights, tuning_notes = None, []
     try:  # the creator's own results (creator results import); none: nothing changes
         from creator_tools.results.audience import load_insights, planner_tuning
@@ -107,7 +107,6 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
                                      ("max_pause", tuning.max_pause)) if v is not None}
         options, tuning_notes = replace(options, **changed), list(tuning.notes)
     plan = make_plan(a, options)
-    plan.notes += choice_notes
     if (why := _no_captions(a, c, transcript)) is not None:
         plan.notes.append(f"no captions: {why}")
     plan.notes += tuning_notes

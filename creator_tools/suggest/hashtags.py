@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from creator_tools.settings.platforms import PLATFORMS
+from creator_tools.text import stem as stem_of
 from creator_tools.topics.reading import Topic
 from creator_tools.topics.words import split_hashtag, tokens
 
@@ -119,8 +120,6 @@ _COMMUNITY_SUFFIXES = ("oftiktok", "ontiktok", "tiktok", "tok")
 def _is_core(d: TagDoc) -> bool:
     """A niche's community tag: its name is the niche's (``#travel``, ``#traveltok``,
     ``#petsoftiktok``, ``#gamingontiktok``), not a sub-topic's (``#catsoftiktok``)."""
-    from creator_tools.text import stem as stem_of
-
     if d.kind != "niche":
         return False
     name = d.tag.lstrip("#")
@@ -132,12 +131,9 @@ def _is_core(d: TagDoc) -> bool:
 
 
 def _subtopic(d: TagDoc) -> set[str]:
-    """The stems of the words in a tag's name that name a sub-topic of its niche (``cat`` of
-    ``#catsoftiktok``, ``fortnit`` of ``#fortnite``); empty for a community tag."""
-    from creator_tools.text import stem as stem_of
-
-    if _is_core(d):
-        return set()
+    """The stems of the words in the name of a tag that is not a community tag (see
+    :func:`_is_core`) that name a sub-topic of its niche (``cat`` of ``#catsoftiktok``,
+    ``fortnit`` of ``#fortnite``)."""
     own = stem_of(d.category)
     return {st for st, w in d.name_words.items()
             if st != own and w not in _COMMUNITY and st not in _COMMUNITY}
@@ -172,8 +168,6 @@ def association(said: dict[str, tuple[str, float]], stems: set[str]) -> float:
 def tag_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> tuple[float, list[str]]:
     """How directly the clip's words name tag ``d`` (0..1) and the words that do. The niche's
     own word (``travel`` for ``#budgettravel``) is the topic's business, not a match."""
-    from creator_tools.text import stem as stem_of
-
     score, hits = 0.0, []
     own = stem_of(d.category)
     name_share = 1.0 if len(d.name_words) <= 1 else 0.6
@@ -253,9 +247,9 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
         if d.category not in strong:
             continue
         match, hits = tag_match(d, said)
-        base = (FORMAT_BASE if d.kind == "trending" else CORE_BASE if _is_core(d)
-                else NICHE_BASE)
-        if d.kind == "niche" and not hits and (sub := _subtopic(d)):
+        core = _is_core(d)
+        base = FORMAT_BASE if d.kind == "trending" else CORE_BASE if core else NICHE_BASE
+        if d.kind == "niche" and not core and not hits and (sub := _subtopic(d)):
             # A sub-topic's tag (#catsoftiktok) the clip does not name ranks below the
             # niche's general tags, the more so the less its words go with the clip's: a
             # golden retriever gets #dogtok before #cattok.
@@ -328,17 +322,25 @@ def ignored_tags(items: list[Any]) -> set[str]:
             if it.banned or (it.fields.get("kind") or "") == "broad"}
 
 
+def _read_topic(idx: object, items: list[Any], *, caption: str, transcript: str,
+                niche: str | None) -> Topic:
+    """The clip's topic with the index's model; its broad and banned tags (of ``items``) not
+    read as words."""
+    from creator_tools.suggest.topic import clip_topic
+
+    return clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
+                      ignore_tags=ignored_tags(items))[0]
+
+
 def read_clip_topic(*, caption: str = "", transcript: str = "", niche: str | None = None,
                     region: str | None = None, index: object | None = None) -> Topic:
-    """The clip's :class:`Topic` read as :func:`suggest_hashtags` reads it (the index's model;
-    its broad and banned tags not read as words), to share with the look and music choice."""
+    """The clip's :class:`Topic` read as :func:`suggest_hashtags` reads it, to share with the
+    look and music choice."""
     from creator_tools.suggest.catalog import in_region, using_index
-    from creator_tools.suggest.topic import clip_topic
 
     with using_index(index) as idx:
         items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
-        return clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
-                          ignore_tags=ignored_tags(items))[0]
+        return _read_topic(idx, items, caption=caption, transcript=transcript, niche=niche)
 
 
 def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str | None = None,
@@ -351,13 +353,12 @@ def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str |
     ``a`` (the analysis) is accepted for symmetry with the other suggesters.
     """
     from creator_tools.suggest.catalog import in_region, using_index
-    from creator_tools.suggest.topic import clip_topic
 
     with using_index(index) as idx:
         items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
         if topic is None:
-            topic, _ = clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
-                                  ignore_tags=ignored_tags(items))
+            topic = _read_topic(idx, items, caption=caption, transcript=transcript,
+                                niche=niche)
     docs = tag_docs(items)
     if topic.caption_tags:
         docs = [d for d in docs if d.tag not in topic.caption_tags]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from creator_tools.topics.features import TextFeatures, features_of_tokens
 from creator_tools.topics.model import TopicModel
 from creator_tools.topics.places import Place, find_places
-from creator_tools.topics.words import english_share, has_letters, tokens
+from creator_tools.topics.words import english_share, fold, has_letters, tokens
 
 #: A niche at or above this probability is what the clip is about; so is a niche at or above
 #: :data:`LEAD_FLOOR` that is :data:`LEAD` times as likely as the next one.
@@ -119,11 +119,32 @@ def _not_topic_words(places: list[Place], evidence: dict[str, list[str]],
     return [pl for pl in places if pl.marked or pl.mention not in other]
 
 
+def _read_caption(model: TopicModel, caption: str, ignore: set[str]
+                  ) -> tuple[TextFeatures, list[float], bool]:
+    """The caption's features, the model's probabilities for it (all 0 when it says too
+    little) and whether it said enough."""
+    feats, ok = _read(model, caption, ignore)
+    p = model.probabilities(feats).tolist() if ok else [0.0] * len(model.labels)
+    return feats, p, ok
+
+
+def _combined(labels: tuple[str, ...], p_cap: list[float], p_said: list[float]
+              ) -> dict[str, float]:
+    """Caption and speech as a discounted noisy-or (the creator's own words count more)."""
+    return {lab: 1.0 - (1.0 - pc) * (1.0 - 0.5 * ps)
+            for lab, pc, ps in zip(labels, p_cap, p_said, strict=True)}
+
+
+def _caption_evidence(model: TopicModel, feats: TextFeatures, p_cap: list[float],
+                      said: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each niche's evidence: the caption's words, then the transcript's (``said``)."""
+    return {lab: (_evidence(model, feats, lab, "caption") if p_cap[k] >= 0.05 else [])
+            + said.get(lab, []) for k, lab in enumerate(model.labels)}
+
+
 def _without_places(text: str, places: list[Place]) -> str:
     """``text`` with the words that name ``places`` left out (as :func:`find_places` reads
     them: folded to lower-case ASCII)."""
-    from creator_tools.topics.words import fold
-
     out = fold(text)
     for pl in places:
         out = re.sub(r"#?\b" + r"\W+".join(map(re.escape, pl.mention.split())) + r"\b", " ",
@@ -175,18 +196,16 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
     topic = Topic(caption_tags=caption_hashtags(caption), model=model_name)
     caption = caption[:MAX_CAPTION]
     sources = []
-    p_cap = [0.0] * len(labels)
-    cap_feats, cap_ok = _read(model, caption, ignore)
+    cap_feats, p_cap, cap_ok = _read_caption(model, caption, ignore)
     if cap_ok:
-        p_cap = model.probabilities(cap_feats).tolist()
         sources.append("caption")
     p_said = [0.0] * len(labels)
-    said_feats: list[TextFeatures] = []
+    said_evidence: dict[str, list[str]] = {}
     words = transcript.split()
     if words:
         windows = [" ".join(words[i:i + WINDOW_WORDS])
                    for i in range(0, len(words), WINDOW_WORDS)][:MAX_WINDOWS]
-        probs = []
+        said_feats, probs = [], []
         for w in windows:
             feats, ok = _read(model, w, ignore)
             if ok:
@@ -196,32 +215,21 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
             sources.append("speech")
             p_said = [0.5 * sum(col) / len(col) + 0.5 * max(col) for col in zip(*probs,
                                                                                  strict=True)]
-    scores = {lab: 1.0 - (1.0 - pc) * (1.0 - 0.5 * ps)
-              for lab, pc, ps in zip(labels, p_cap, p_said, strict=True)}
-    evidence: dict[str, list[str]] = {lab: [] for lab in labels}
-    for k, lab in enumerate(labels):
-        if p_cap[k] >= 0.05:
-            evidence[lab] += _evidence(model, cap_feats, lab, "caption")
-        if p_said[k] >= 0.05 and said_feats:
-            best = max(said_feats, key=lambda f, k=k: model.probabilities(f)[k])
-            evidence[lab] += _evidence(model, best, lab, "transcript")
+            for k, lab in enumerate(labels):
+                if p_said[k] >= 0.05:
+                    best = max(said_feats, key=lambda f, k=k: model.probabilities(f)[k])
+                    said_evidence[lab] = _evidence(model, best, lab, "transcript")
+    scores = _combined(labels, p_cap, p_said)
+    evidence = _caption_evidence(model, cap_feats, p_cap, said_evidence)
     topic.places = _not_topic_words(find_places(caption), evidence, scores)
     if topic.places and cap_ok:
         # A place is the gazetteer's business: the model reads the caption without it, so a
         # city that a corpus row or two tied to another niche ("amsterdam" in a history
         # caption) does not pull "city cycling through amsterdam" there.
-        masked = _without_places(caption, topic.places)
-        feats, ok = _read(model, masked, ignore)
-        if ok:
-            cap_feats, p_cap = feats, model.probabilities(feats).tolist()
-        else:
-            cap_feats, p_cap = feats, [0.0] * len(labels)
-        scores = {lab: 1.0 - (1.0 - pc) * (1.0 - 0.5 * ps)
-                  for lab, pc, ps in zip(labels, p_cap, p_said, strict=True)}
-        for k, lab in enumerate(labels):
-            evidence[lab] = [e for e in evidence[lab] if not e.startswith("caption: ")]
-            if p_cap[k] >= 0.05:
-                evidence[lab] = _evidence(model, cap_feats, lab, "caption") + evidence[lab]
+        cap_feats, p_cap, _ = _read_caption(model, _without_places(caption, topic.places),
+                                            ignore)
+        scores = _combined(labels, p_cap, p_said)
+        evidence = _caption_evidence(model, cap_feats, p_cap, said_evidence)
     if not topic.places and words:
         topic.places = _not_topic_words(find_places(" ".join(words[:2000])), evidence, scores)
         topic.place_source = "transcript"
