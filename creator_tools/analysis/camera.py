@@ -10,6 +10,7 @@ a few samples a second describe it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,9 +88,10 @@ def camera_path(path: np.ndarray, *, fps: float, dense: list[Span],
                       [float(v) for v in path[idx, 1]], dense)
 
 
-def frame_shifts(frames: list[np.ndarray], *, min_response: float = 0.15) -> np.ndarray:
-    """Frame-to-frame translation of grey frames (float32, same size), shape ``(n, 2)``, in
-    fractions of the frame (the first row is 0; an unreliable match gives 0).
+def frame_shifts(frames: Iterable[np.ndarray], *, min_response: float = 0.15) -> np.ndarray:
+    """Frame-to-frame translation of grey frames (same size; any iterable, consumed as it
+    comes, so a decode can feed it frame by frame), shape ``(n, 2)``, in fractions of the
+    frame (the first row is 0; an unreliable match gives 0).
 
     The same measure as the analysis pass (phase correlation on Hann-windowed frames), for
     windows decoded frame by frame.
@@ -97,16 +99,18 @@ def frame_shifts(frames: list[np.ndarray], *, min_response: float = 0.15) -> np.
     from creator_tools.analysis.opencv import import_cv2
 
     cv2 = import_cv2()
-    out = np.zeros((len(frames), 2))
-    if not frames:
-        return out
-    h, w = frames[0].shape
-    window = cv2.createHanningWindow((w, h), cv2.CV_32F)
-    prev = frames[0] * window
-    for i in range(1, len(frames)):
-        cur = frames[i] * window
-        (dx, dy), response = cv2.phaseCorrelate(prev, cur)
-        if response >= min_response:
-            out[i] = (dx / w, dy / h)
+    rows: list[tuple[float, float]] = []
+    prev = window = None
+    w = h = 1
+    for frame in frames:
+        if window is None:
+            h, w = frame.shape
+            window = cv2.createHanningWindow((w, h), cv2.CV_32F)
+        cur = frame.astype(np.float32) * window
+        if prev is None:
+            rows.append((0.0, 0.0))
+        else:
+            (dx, dy), response = cv2.phaseCorrelate(prev, cur)
+            rows.append((dx / w, dy / h) if response >= min_response else (0.0, 0.0))
         prev = cur
-    return out
+    return np.array(rows, dtype=np.float64).reshape(-1, 2)

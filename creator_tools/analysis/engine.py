@@ -54,8 +54,9 @@ Progress = Callable[[float, float], None]
 #: only finds where cuts may be, stretches decoded again in full decide them, so skimming
 #: never changes the cut list; fades through black or white and dissolves of real footage are
 #: transitions, not cuts; 10: faces looked for once a second while none has been seen for 2 s;
-#: 11: and then in coarser size steps, the profile cascade every third time).
-ANALYZER_REVISION = 11
+#: 11: and then in coarser size steps, the profile cascade every third time; 12: shake is
+#: measured within each shot, never across a cut).
+ANALYZER_REVISION = 12
 
 
 @dataclass(frozen=True)
@@ -215,11 +216,11 @@ def _full_rate_shift(path: str | Path, info: MediaInfo, vf: VideoFeatures, shift
         if b - a < 2:
             continue
         width = min(STEADY_WIDTH, info.video.display_width if info.video else STEADY_WIDTH)
-        frames = [f.image.astype(np.float32) for f in iter_frames(
+        # Measured as the frames come: the phase correlation runs while ffmpeg decodes.
+        steps = frame_shifts(f.image for f in iter_frames(
             path, width=max(2, width), pix_fmt="gray", fps=vf.fps, info=info,
-            start=origin + a / vf.fps, frames=b - a)]
-        steps = frame_shifts(frames)
-        out[a + 1 : a + len(frames)] = steps[1:]
+            start=origin + a / vf.fps, frames=b - a))
+        out[a + 1 : a + len(steps)] = steps[1:]
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,11 +144,21 @@ def summarize_motion(
         if bad.size and good.size:
             for axis in (0, 1):
                 sh[bad, axis] = np.interp(bad, good, sh[good, axis])
-    jitter = sh - np.stack([_smooth(sh[:, 0], half_second), _smooth(sh[:, 1], half_second)], 1)
-    jitter_pct = 100.0 * np.sqrt((jitter**2).sum(axis=1))
-    shakiness = float(np.percentile(jitter_pct, 75))
+    # Within each shot: a smooth path or a shake window never reaches across a cut (the
+    # last second of a steady shot is not shaky because the next one is).
+    bounds = sorted({0, n, *(c for c in (cut_frames or []) if 0 < c < n)})
+    jitter_pct = np.zeros(n)
+    local = np.zeros(n)
     window = max(3, 2 * round(fps))
-    pad = np.pad(jitter_pct, (window // 2, window - 1 - window // 2), mode="edge")
-    local = np.percentile(np.lib.stride_tricks.sliding_window_view(pad, window), 75, axis=1)
-    shaky = [s for s in mask_to_spans(local > settings.shaky_percent, fps) if s.duration >= 1.0]
+    for a, b in itertools.pairwise(bounds):
+        seg = sh[a:b]
+        smooth_path = np.stack([_smooth(seg[:, k], half_second) for k in (0, 1)], 1)
+        jitter_pct[a:b] = 100.0 * np.sqrt(((seg - smooth_path) ** 2).sum(axis=1))
+        pad = np.pad(jitter_pct[a:b], (window // 2, window - 1 - window // 2), mode="edge")
+        local[a:b] = np.percentile(np.lib.stride_tricks.sliding_window_view(pad, window), 75,
+                                   axis=1)
+    shakiness = float(np.percentile(jitter_pct, 75))
+    shaky = [s for a, b in itertools.pairwise(bounds)
+             for s in mask_to_spans(local[a:b] > settings.shaky_percent, fps, offset=a / fps)
+             if s.duration >= 1.0]
     return MotionSummary(per_second, float(energy.mean()), static, shakiness, shaky, energy, sh)

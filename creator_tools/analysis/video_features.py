@@ -9,6 +9,8 @@ Memory grows by a few hundred bytes per frame, never by a picture.
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +25,8 @@ THUMB_FACTOR = 5
 HIST_BINS = (8, 4, 4)
 #: Linear-light lookup for 8-bit sRGB/BT.709-ish values (approximate relative luminance).
 _LINEAR = ((np.arange(256) / 255.0) ** 2.2).astype(np.float32)
+#: Subject samples queued for the locator's thread at most (each holds one analysis frame).
+MAX_PENDING_SAMPLES = 4
 
 @dataclass(slots=True)
 class ColorSample:
@@ -123,6 +127,12 @@ class VideoFeatureExtractor:
         self.color: list[ColorSample] = []
         self.subjects: list[SubjectSample] = []
         self.size = (0, 0)
+        # The subject is located on a thread of its own, in order (the face cascades release
+        # the GIL): the decode and the per-frame features go on meanwhile. The camera's steps
+        # since the last sample go along with each one.
+        self._steps: list[tuple[float, float] | None] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[None]] = deque()
 
     def push(self, index: int, t: float, rgb: np.ndarray) -> None:
         """Add frame ``index`` at time ``t`` (seconds)."""
@@ -167,8 +177,19 @@ class VideoFeatureExtractor:
         if index % self._subject_every == 0 and self._prev_gray is not None:
             assert self._prev_win is not None  # windowed with every decoded grey frame
             faces = self._face_every and index % self._face_every == 0
-            self.subjects.extend(self.locator.locate(t, rgb, self._prev_gray, self._prev_win,
-                                                     faces=bool(faces)))
+            steps, self._steps = self._steps, []
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="subject")
+            while len(self._pending) >= MAX_PENDING_SAMPLES:
+                self._pending.popleft().result()
+            self._pending.append(self._pool.submit(
+                self._locate, steps, t, rgb, self._prev_gray, self._prev_win, bool(faces)))
+
+    def _locate(self, steps: list[tuple[float, float] | None], t: float, rgb: np.ndarray,
+                gray: np.ndarray, win: np.ndarray, faces: bool) -> None:
+        for step in steps:
+            self.locator.camera_step(step)
+        self.subjects.extend(self.locator.locate(t, rgb, gray, win, faces=faces))
 
     def _global_shift(self, gray: np.ndarray) -> tuple[float, float]:
         if self._window is None or self._window.shape != gray.shape:
@@ -182,13 +203,20 @@ class VideoFeatureExtractor:
             return (0.0, 0.0)
         (dx, dy), response = self._cv2.phaseCorrelate(prev, win)
         if response < 0.15:  # no reliable match (cut, blur, texture): no motion estimate
-            self.locator.camera_step(None)
+            self._steps.append(None)
             return (0.0, 0.0)
-        self.locator.camera_step((dx, dy))
+        self._steps.append((dx, dy))
         return (dx / gray.shape[1], dy / gray.shape[0])
 
     def finish(self) -> VideoFeatures:
         """The gathered features."""
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
         n = self._diff.n
         return VideoFeatures(
             fps=self.fps,
