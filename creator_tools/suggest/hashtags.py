@@ -141,14 +141,31 @@ def _subtopic(d: TagDoc) -> set[str]:
 
 @functools.cache
 def _corpus_rows() -> dict[str, frozenset[int]]:
-    """Stem -> the topic corpus rows that use it (which words go together)."""
-    from creator_tools.topics.corpus import shipped_corpus
+    """Stem -> the topic corpus rows that use it (which words go together).
 
+    Stemming the corpus's words takes most of a second: the index is kept in the user cache,
+    keyed by the corpus's and the word table's identity (a new release reads it again).
+    """
+    from creator_tools import cache
+    from creator_tools.resources import asset_path
+    from creator_tools.topics.corpus import shipped_corpus, shipped_corpus_path
+
+    try:
+        words = asset_path("topics", "words.tsv").stat()
+        key = cache.input_key(shipped_corpus_path(), "corpus-words",
+                              f"{MATCH_WEIGHT}:{words.st_size}:{words.st_mtime_ns}")
+    except OSError:
+        key = None
+    held = cache.load("corpus-words", key) if key else None
+    if held is not None and isinstance(held.get("rows"), dict):
+        return {k: frozenset(v) for k, v in held["rows"].items()}
     rows: dict[str, set[int]] = {}
     for i, row in enumerate(shipped_corpus()):
         for t in tokens(row.text):
             if t.weight >= MATCH_WEIGHT:
                 rows.setdefault(t.stem, set()).add(i)
+    if key:
+        cache.store("corpus-words", key, {"rows": {k: sorted(v) for k, v in rows.items()}})
     return {k: frozenset(v) for k, v in rows.items()}
 
 
