@@ -55,8 +55,9 @@ Progress = Callable[[float, float], None]
 #: never changes the cut list; fades through black or white and dissolves of real footage are
 #: transitions, not cuts; 10: faces looked for once a second while none has been seen for 2 s;
 #: 11: and then in coarser size steps, the profile cascade every third time; 12: shake is
-#: measured within each shot, never across a cut).
-ANALYZER_REVISION = 12
+#: measured within each shot, never across a cut; 13: idle, the profile cascade looks one
+#: way at a time).
+ANALYZER_REVISION = 13
 
 
 @dataclass(frozen=True)

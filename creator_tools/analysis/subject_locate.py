@@ -142,8 +142,12 @@ class SubjectLocator:
             # A face just seen is looked for again at the next sample: two sightings close
             # together confirm it (a one-off detection is taken for noise downstream).
             self._idle_tries = self._idle_tries + 1 if idle else 0
-            face = self._find_face(t, rgb, gray, profiles=not idle or self._idle_tries % 3 == 1,
-                                   coarse=idle)
+            # Idle, the profile cascade runs every third try, on the picture and on its mirror
+            # image in turn (a face turned either way is found within six tries).
+            k = self._idle_tries % 6
+            sides = ("left", "right") if not idle else ("left",) if k == 1 else \
+                ("right",) if k == 4 else ()
+            face = self._find_face(t, rgb, gray, profiles=sides, coarse=idle)
             self._face_tried = t
             if face is not None:
                 self._face_seen = t
@@ -166,10 +170,12 @@ class SubjectLocator:
         cx, cy = self._salient_point(gray)
         return [SubjectSample(t, cx, cy, 0.0, 0.0, "saliency", 0.1)]
 
-    def _find_face(self, t: float, rgb: np.ndarray, gray: np.ndarray, *, profiles: bool = True,
-                   coarse: bool = False) -> SubjectSample | None:
-        """The faces of the frame (OpenCV's Haar cascades: frontal, else profile when
-        ``profiles``; in coarser size steps when ``coarse``), or None.
+    def _find_face(self, t: float, rgb: np.ndarray, gray: np.ndarray, *,
+                   profiles: tuple[str, ...] = ("left", "right"), coarse: bool = False,
+                   ) -> SubjectSample | None:
+        """The faces of the frame (OpenCV's Haar cascades: frontal, else profile on the sides
+        named in ``profiles``: ``left`` the picture, ``right`` its mirror image; in coarser
+        size steps when ``coarse``), or None.
 
         The sample's box is the largest face's, grown to take in the others as big as a
         person beside it (two people talking: the camera frames both).
@@ -182,9 +188,10 @@ class SubjectLocator:
         found = self._detect(self._faces, g, 4, step)
         if not found and self._profiles is not None and profiles:
             # The profile cascade sees faces in busy texture more readily: it must be surer.
-            found = self._detect(self._profiles, g, 6, step)
-            found += [(w - x - fw, y, fw, fh) for x, y, fw, fh in
-                      self._detect(self._profiles, cv2.flip(g, 1), 6, step)]
+            found = self._detect(self._profiles, g, 6, step) if "left" in profiles else []
+            if "right" in profiles:
+                found += [(w - x - fw, y, fw, fh) for x, y, fw, fh in
+                          self._detect(self._profiles, cv2.flip(g, 1), 6, step)]
         if not found:
             return None
         found.sort(key=lambda f: -f[2] * f[3])
