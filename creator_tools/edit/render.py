@@ -3,7 +3,8 @@
 Three ffmpeg processes make an edit. The picture's pass (one filtergraph, one encode: see
 :mod:`creator_tools.edit.video_graph`) holds the cores; beside it, the sound's two short passes
 (:mod:`creator_tools.edit.audio_mix`) mix and then master the audio to the target loudness
-with a gain measured on the finished mix. A stream copy then puts the two into the output,
+with a gain measured on the finished mix (where a limiter is needed, passes that only measure
+find the gain that lands, and the master is encoded once). A stream copy then puts the two into the output,
 with the index at the front (``+faststart``). Every intermediate file lies in a hidden folder
 beside the output, removed whatever happens.
 """
@@ -11,7 +12,6 @@ beside the output, removed whatever happens.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import subprocess
@@ -71,9 +71,10 @@ class RenderCommands:
     plan: EditPlan
     threads: int | None = None
 
-    def master(self, master: Master, *, measure: bool, name: str = "audio.m4a") -> list[str]:
-        """The master pass with ``master``'s gain and limiter, into ``parts/name``; with
-        ``measure`` it logs the result's loudness."""
+    def master(self, master: Master, *, measure: bool, name: str | None = "audio.m4a",
+               ) -> list[str]:
+        """The master pass with ``master``'s gain and limiter, into ``parts/name`` (``None``:
+        nowhere, a pass that only measures); with ``measure`` it logs the result's loudness."""
         out = self.plan.output
         total = self.plan.duration
         if self.mix is None:  # no sound in the plan: a silent track
@@ -83,9 +84,12 @@ class RenderCommands:
         else:
             source = ["-i", input_path_arg(self.parts / "mix.wav")]
             af = ["-af", master.filters(measure=measure)]
+        head = [*base_args(), "-loglevel", "repeat+level+info", "-y", *_cap(self.threads),
+                *source, *af]
+        if name is None:
+            return [*head, "-t", f"{total:.6f}", "-f", "null", "-"]
         return [
-            *base_args(), "-loglevel", "repeat+level+info", "-y", *_cap(self.threads), *source,
-            *af, "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
+            *head, "-c:a", out.audio_codec, "-b:a", out.audio_bitrate, "-ar", str(out.audio_rate),
             "-t", f"{total:.6f}", "-map_metadata", "-1", "-f", "mp4",
             input_path_arg(self.parts / name),
         ]
@@ -315,25 +319,26 @@ class _SoundJob(threading.Thread):
             return
         mix = parse_ebur128_summary(_run(cmds.mix, self.procs, who="sound"))
         master: Master | None = plan_master(plan, mix)
+        assert master is not None
+        if master.limit_db is None:  # a linear gain lands where it was computed to
+            _run(cmds.master(master, measure=False), self.procs, who="sound")
+            self.master = master
+            return
+        # What the limiter does to the loudness is measured, not predicted: passes that only
+        # measure (a tenth of an encode's cost) until one lands, then the one encode.
         previous = None
-        tried: list[tuple[tuple[bool, float], str, Master]] = []
-        for k in range(MAX_MASTER_PASSES):
+        tried: list[tuple[tuple[bool, float], Master]] = []
+        for _ in range(MAX_MASTER_PASSES):
             assert master is not None
-            limited = master.limit_db is not None
-            name = f"audio-{k}.m4a"
-            log = _run(cmds.master(master, measure=limited, name=name), self.procs,
-                       who="sound")
-            if not limited:  # a linear gain lands where it was computed to
-                tried = [((False, 0.0), name, master)]
-                break
+            log = _run(cmds.master(master, measure=True, name=None), self.procs, who="sound")
             result = parse_ebur128_summary(log)
-            tried.append((master_miss(plan, result), name, master))
+            tried.append((master_miss(plan, result), master))
             master, previous = correct_master(plan, master, result, previous), (master, result)
             if master is None:
                 break
         # The pass that came closest: peaks under the ceiling first, then loudness.
-        _, name, self.master = min(tried, key=lambda t: t[0])
-        os.replace(cmds.parts / name, cmds.parts / "audio.m4a")
+        _, self.master = min(tried, key=lambda t: t[0])
+        _run(cmds.master(self.master, measure=False), self.procs, who="sound")
 
 
 def _run(cmd: list[str], procs: _Processes, *, who: str, total: float | None = None,
