@@ -10,8 +10,17 @@ import cv2
 import numpy as np
 import pytest
 
+from creator_tools.edit.filtergraph import curve_expr
 from creator_tools.errors import DataFileError
-from creator_tools.looks.cube import Lut3D, apply_lut, blend, identity, read_cube, write_cube
+from creator_tools.looks.cube import (
+    Lut3D,
+    apply_lut,
+    blend,
+    identity,
+    read_cube,
+    separable_curves,
+    write_cube,
+)
 from creator_tools.media.ffmpeg import base_args
 from creator_tools.media.ffmpeg_escape import escape_filter_path
 from creator_tools.resources import asset_path
@@ -225,6 +234,45 @@ def test_ffmpeg_agrees_on_a_wider_domain(tmp_path):
     theirs = _ffmpeg_frame(graph).astype(np.int16)
     assert np.abs(ours - theirs).mean() < 2.0
     assert np.abs(ours - theirs).max() <= 2
+
+
+@pytest.mark.parametrize("name", ["warm", "cool"])
+def test_a_separable_look_runs_as_curves_with_the_same_colours(name, tmp_path):
+    """A look of per-channel curves renders through ``lutrgb`` on 16-bit RGB (the render's
+    fast path) within one code value of ``lut3d`` on float RGB (the general path)."""
+    lut = blend(_shipped(name), 0.8)
+    curves = separable_curves(lut)
+    assert curves is not None and curves.shape == (3, lut.size)
+    path = write_cube(lut, tmp_path / "look.cube")
+    to_rgb = "zscale=min=709:rin=limited,format="
+    back = ",zscale=m=709:r=limited,format=yuv444p"
+    general = f"{to_rgb}gbrpf32le,lut3d=file={escape_filter_path(path)}:interp=tetrahedral{back}"
+    fast = (f"{to_rgb}gbrp16le,lutrgb=" + ":".join(
+        f"{c}='{curve_expr(curves[i])}'" for i, c in enumerate("rgb")) + back)
+    for source in ("testsrc2=s=320x240,format=yuv420p",
+                   "gradients=s=320x240:c0=black:c1=white:c2=red:c3=blue:nb_colors=4:seed=1,"
+                   "format=yuv420p"):
+        frames = []
+        for graph in (general, fast, "format=yuv444p"):
+            cmd = [*base_args(), "-loglevel", "error", "-f", "lavfi", "-i", source,
+                   "-frames:v", "1", "-vf", graph, "-f", "rawvideo", "pipe:1"]
+            proc = subprocess.run(cmd, capture_output=True, check=True)
+            frames.append(np.frombuffer(proc.stdout, np.uint8).astype(np.int16))
+        ours, theirs, before = frames
+        assert np.abs(ours - theirs).max() <= 1
+        assert np.abs(ours - theirs).mean() < 0.25
+        assert np.abs(theirs - before).max() > 8  # the look did change the frame
+
+
+def test_only_per_channel_luts_are_separable():
+    assert separable_curves(_shipped("teal-orange")) is None
+    assert separable_curves(_shipped("black-and-white")) is None  # grey mixes the channels
+    swapped = Lut3D(3, identity(3).table[..., ::-1])  # red out of blue: not per channel
+    assert separable_curves(swapped) is None
+    gains = Lut3D(5, identity(5).table * np.float32([0.9, 1.0, 1.1]))
+    assert np.allclose(separable_curves(gains), np.linspace(0, 1, 5) * [[0.9], [1.0], [1.1]])
+    wide = Lut3D(5, identity(5).table, domain_max=(2.0, 2.0, 2.0))
+    assert separable_curves(wide) is None
 
 
 # ---------------------------------------------------------------------------------------

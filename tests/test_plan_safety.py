@@ -52,7 +52,7 @@ def test_hostile_names_render_only_the_output(tmp_path: Path,
     clip = inputs / f"-y [in],[0:v] a:b 'q' \"w\" {EVIL}\n-i.mp4"
     shutil.copyfile(mediagen.simple_clip("plain", size="640x360", fps=25, duration=2.0), clip)
     lut = inputs / f"lut3d=file=x.cube:interp=nearest,[out];{EVIL} ' %.cube"
-    shutil.copyfile(asset_path("luts", "warm.cube"), lut)
+    shutil.copyfile(asset_path("luts", "teal-orange.cube"), lut)  # a 3D LUT: read by lut3d
     music = inputs / "etc" / "passwd"  # an /etc/passwd-like name, in the plan's own folder
     shutil.copyfile(asset_path("music", "lofi-late-night.m4a"), music)
     plan = EditPlan(

@@ -797,7 +797,8 @@ HOSTILE_NAME = st.lists(st.one_of(st.sampled_from(HOSTILE_PARTS),
                         min_size=1, max_size=5).map("".join) \
     .filter(lambda s: s not in (".", "..") and len(s.encode()) <= 80)
 HOSTILE_PATH = st.lists(HOSTILE_NAME, min_size=1, max_size=3)
-TINY_LUT = format_cube(Lut3D(2, identity(2).table * np.float32(0.9), title="tiny"))
+#: Red out of blue and blue out of red: a 3D LUT, not per-channel curves (see lut3d below).
+TINY_LUT = format_cube(Lut3D(2, identity(2).table[..., ::-1] * np.float32(0.9), title="tiny"))
 
 
 def _place(root: Path, parts: list[str], content: str | bytes) -> str:

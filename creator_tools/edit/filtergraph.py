@@ -134,3 +134,29 @@ def piecewise_expr(pieces: list[list[tuple[float, float]]], scale: float, shift:
         return f"if(lt(t,{_fmt(flat[m][0][0])}),{tree(a, m)},{tree(m, b)})"
 
     return tree(0, len(flat))
+
+
+#: Largest code value of the 16-bit RGB the curves of a separable look run on.
+MAX16 = 65535
+
+
+def curve_expr(curve: np.ndarray) -> str:
+    """``lutrgb``'s expression of ``val`` (a 16-bit code) for ``curve`` (outputs 0..1 at
+    evenly spaced inputs 0..1, linearly interpolated): a balanced tree of
+    ``if(lt(val,m),LEFT,RIGHT)``, clamped, rounded to the nearest code. (``lutrgb`` itself
+    caps 16-bit outputs at 65280, a code value of white in 8 bits.)"""
+    n = len(curve)
+    xs = [i / (n - 1) * MAX16 for i in range(n)]
+    ys = [float(y) * MAX16 for y in curve]
+
+    def piece(i: int) -> str:
+        slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
+        return f"({ys[i]:.4f}+{slope:.8f}*(val-{xs[i]:.4f}))"
+
+    def tree(a: int, b: int) -> str:  # pieces a..b-1; past the last input: the last output
+        if b - a == 1:
+            return piece(a) if a < n - 1 else f"{ys[-1]:.4f}"
+        m = (a + b) // 2
+        return f"if(lt(val,{xs[m]:.4f}),{tree(a, m)},{tree(m, b)})"
+
+    return f"clip(floor({tree(0, n)}+0.5),0,{MAX16})"

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from creator_tools.edit.filtergraph import (
+    curve_expr,
     cut_and_join,
     layout_runs,
     output_path_points,
@@ -15,6 +16,7 @@ from creator_tools.edit.filtergraph import (
     zoom_changes,
 )
 from creator_tools.edit.plan import EditPlan
+from creator_tools.looks.cube import Lut3D, blend, read_cube, separable_curves, write_cube
 from creator_tools.media.ffmpeg_escape import escape_filter_path
 from creator_tools.media.probe import MediaInfo, VideoInfo
 
@@ -168,15 +170,28 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> 
         out.append(f"eq=brightness={e.exposure * 0.1:.4f}:gamma={e.gamma:.4f}")
     matrix, full = ("bt709", False) if tonemapped else (v.yuv_matrix, v.full_range)
     source = f"min={_ZIMG_MATRIX[matrix]}:rin={'full' if full else 'limited'}"
-    rgb = []
-    if e.red_gain != 1.0 or e.blue_gain != 1.0:
-        rgb.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
+    rgb, rgb_format = [], "gbrpf32le"
+    gains = e.red_gain != 1.0 or e.blue_gain != 1.0
+    lut = None
     if plan.look.lut and plan.look.strength > 0:
-        lut = _prepared_lut(plan.look.lut, plan.look.strength, workdir)
-        rgb.append(f"lut3d=file={escape_filter_path(str(lut))}:interp=tetrahedral")
+        lut = _prepared_lut(plan.look.lut, plan.look.strength)
+    curves = separable_curves(lut) if lut is not None and not gains else None
+    if curves is not None:
+        # A look made of per-channel curves is a table lookup per sample on 16-bit RGB: a
+        # fifth of the 3D LUT's cost, the same colours to a code value. (A white balance's
+        # gains keep the float path: there a highlight over white stays white.)
+        rgb_format = "gbrp16le"
+        rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
+                                        for i, c in enumerate("rgb")))
+    else:
+        if gains:
+            rgb.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
+        if lut is not None:
+            cube = write_cube(lut, workdir / "look.cube")  # under a plain name
+            rgb.append(f"lut3d=file={escape_filter_path(str(cube))}:interp=tetrahedral")
     # Back to 4:2:0 while the picture is small: scaling and encoding stay in YUV.
     if rgb:
-        out += [f"zscale={source}", "format=gbrpf32le", *rgb, "zscale=m=709:r=limited",
+        out += [f"zscale={source}", f"format={rgb_format}", *rgb, "zscale=m=709:r=limited",
                 "format=yuv420p"]
     elif matrix != "bt709" or full:
         out += [f"zscale={source}:m=709:r=limited", "format=yuv420p"]
@@ -211,13 +226,7 @@ def _denoise(strength: float) -> str:
     return f"hqdn3d={s:.2f}:{s * 0.75:.2f}:{s * 1.5:.2f}:{s * 1.1:.2f}"
 
 
-def _prepared_lut(path: str, strength: float, workdir: Path) -> Path:
-    """A copy of the LUT under a plain name, mixed with identity at ``strength``."""
-    from creator_tools.looks.cube import blend, read_cube, write_cube
-
+def _prepared_lut(path: str, strength: float) -> Lut3D:
+    """The look's LUT mixed with identity at ``strength``."""
     lut = read_cube(path)
-    if strength < 1.0:
-        lut = blend(lut, strength)
-    out = workdir / "look.cube"
-    write_cube(lut, out)
-    return out
+    return blend(lut, strength) if strength < 1.0 else lut

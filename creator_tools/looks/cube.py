@@ -405,3 +405,33 @@ def blend(lut: Lut3D, strength: float) -> Lut3D:
     title = lut.title if s == 1.0 else f"{lut.title} ({s:.0%})".strip()
     return Lut3D(lut.size, table, title=title, domain_min=lut.domain_min,
                  domain_max=lut.domain_max)
+
+
+def separable_curves(lut: Lut3D, *, tol: float = 1e-5) -> np.ndarray | None:
+    """The three per-channel curves of a LUT in which each output channel depends on its own
+    input channel alone (white balance, gains, tone curves); ``None`` for any other LUT.
+
+    Such a LUT's trilinear or tetrahedral interpolation is a linear interpolation of each
+    curve, so the curves reproduce it exactly.
+
+    Parameters
+    ----------
+    lut
+        The LUT, over the unit domain (any other domain: ``None``).
+    tol
+        Largest deviation (output units, 0..1) of any grid point from its channel's curve.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Shape ``(3, size)``, float64: rows red, green, blue; column ``i`` is the output at
+        input ``i / (size - 1)``.
+    """
+    if lut.domain_min != (0.0, 0.0, 0.0) or lut.domain_max != (1.0, 1.0, 1.0):
+        return None
+    t = lut.table.astype(np.float64)  # [b, g, r, channel]
+    curves = np.stack([t[0, 0, :, 0], t[0, :, 0, 1], t[:, 0, 0, 2]])
+    ok = (np.abs(t[..., 0] - curves[0][None, None, :]).max() <= tol
+          and np.abs(t[..., 1] - curves[1][None, :, None]).max() <= tol
+          and np.abs(t[..., 2] - curves[2][:, None, None]).max() <= tol)
+    return curves if ok else None
