@@ -7,6 +7,10 @@ Dask cluster. The creator's choices come in as :class:`~creator_tools.settings.E
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,6 +84,7 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
     from creator_tools.analysis.engine import AnalysisSettings, analyze_cached
     from creator_tools.edit.planner import make_plan
 
+    _import_aside("scipy.sparse", "scipy.optimize")  # the camera path's solver, next
     a = analyze_cached(clip, settings=AnalysisSettings(), progress=progress)[0]
     transcript = None
     if wants_transcript(c) and a.media.audio is not None:
@@ -115,6 +120,23 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
 
         plan.notes.append(edit_line(a.to_dict(), plan, insights, platform=c.platform))
     return a, plan
+
+
+def _import_aside(*modules: str) -> None:
+    """Import ``modules`` on a side thread (once per process): the analysis's decode leaves
+    part of a core idle, and the planner's first call would otherwise wait ~0.35 s for
+    scipy. Only libraries the analysis never imports, so the two threads never wait on each
+    other's imports; a failure is left for the planner's own import to report."""
+    missing = [m for m in modules if m not in sys.modules]
+    if not missing:
+        return
+
+    def load() -> None:
+        for name in missing:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="creator-import-aside", daemon=True).start()
 
 
 def _no_captions(a: Analysis, c: EditChoices, transcript: Transcript | None) -> str | None:
