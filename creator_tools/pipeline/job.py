@@ -84,8 +84,10 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
     from creator_tools.analysis.engine import AnalysisSettings, analyze_cached
     from creator_tools.edit.planner import make_plan
 
-    _import_aside("scipy.sparse", "scipy.optimize")  # the camera path's solver, next
+    aside = _import_aside("scipy.sparse", "scipy.optimize")  # the camera path's solver
     a = analyze_cached(clip, settings=AnalysisSettings(), progress=progress)[0]
+    if aside is not None:  # done by now, unless the analysis came from the cache
+        aside.join()
     transcript = None
     if wants_transcript(c) and a.media.audio is not None:
         from creator_tools.captions.model import CaptionsUnavailable
@@ -122,21 +124,24 @@ def analyze_and_plan(clip: str | Path, c: EditChoices, *, progress: Progress | N
     return a, plan
 
 
-def _import_aside(*modules: str) -> None:
-    """Import ``modules`` on a side thread (once per process): the analysis's decode leaves
-    part of a core idle, and the planner's first call would otherwise wait ~0.35 s for
-    scipy. Only libraries the analysis never imports, so the two threads never wait on each
-    other's imports; a failure is left for the planner's own import to report."""
+def _import_aside(*modules: str) -> threading.Thread | None:
+    """Start importing ``modules`` on a side thread (``None``: all imported already): the
+    analysis's decode leaves part of a core idle, and the planner's first call would
+    otherwise wait ~0.35 s for scipy. Only libraries the analysis never imports, and the
+    caller joins the thread before importing anything else, so that two threads never import
+    at once; a failure is left for the planner's own import to report."""
     missing = [m for m in modules if m not in sys.modules]
     if not missing:
-        return
+        return None
 
     def load() -> None:
         for name in missing:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
 
-    threading.Thread(target=load, name="creator-import-aside", daemon=True).start()
+    thread = threading.Thread(target=load, name="creator-import-aside", daemon=True)
+    thread.start()
+    return thread
 
 
 def _no_captions(a: Analysis, c: EditChoices, transcript: Transcript | None) -> str | None:
