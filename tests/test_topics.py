@@ -14,6 +14,7 @@ import pytest
 from creator_tools.settings.schema import NICHES
 from creator_tools.text import stem
 from creator_tools.topics.corpus import file_digest, shipped_corpus, shipped_corpus_path
+from creator_tools.topics.features import text_features
 from creator_tools.topics.model import shipped_model
 from creator_tools.topics.places import find_places
 from creator_tools.topics.reading import read_topic
@@ -98,6 +99,9 @@ def test_places_from_the_gazetteer():
     assert find_places("my daughter charlotte loves it") == []
     assert find_places("a nice day reading a split pea soup recipe") == []
     assert find_places("#miami sunsets")[0].name == "Miami"
+    # a wider region is not the country whose name it holds; a fruit is not a town
+    assert find_places("backpacking across south america") == []
+    assert find_places("mango sticky rice and a chia pudding") == []
 
 
 def test_a_topic_word_is_not_a_small_town():
@@ -120,6 +124,39 @@ def test_the_topic_model_loads_without_scikit_learn():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.split() == ["food", "False"]
+
+
+@pytest.mark.parametrize(("caption", "niche"), [
+    ("budget challenge: a week of lentil curry for ten dollars", "food"),
+    ("pov: the timing on this soft scramble", "food"),
+    ("the technique for a glossy pan sauce, press the garlic first", "food"),
+    ("hedgehog ranking his favourite treats", "pets"),
+    ("ranking the pole laps of the grand prix weekend", "sports"),
+])
+def test_a_niches_own_word_beats_generic_cues_of_another(caption, niche):
+    """"lentil", "scramble", "hedgehog" name the topic; "challenge", "dollars", "timing",
+    "ranking" are cues that a few corpus rows of another niche happened to use. The naive Bayes
+    part counts each word on its own, so the word that names the topic wins."""
+    assert read_topic(shipped_model(), caption=caption).main() == niche
+
+
+def test_a_model_without_naive_bayes_still_loads(tmp_path):
+    """A creator's model retrained by an older version (format 1: the SVM alone) is read."""
+    from creator_tools.topics.model import load_model, save_model
+
+    model = shipped_model()
+    save_model(model, tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as z:
+        arrays = {k: z[k] for k in z.files if k not in ("nb", "nb_rows", "cal_c")}
+    meta = json.loads(str(arrays["meta"]))
+    arrays["meta"] = np.array(json.dumps({**meta, "format": 1}))
+    np.savez_compressed(tmp_path / "old.npz", **arrays)
+    old = load_model(tmp_path / "old.npz")
+    assert len(old.nb_rows) == 0 and not old.nb_scores(text_features("sourdough")).any()
+    p = old.predict("my sourdough starter")
+    assert max(p, key=p.get) == "food"
+    assert load_model(tmp_path / "m.npz").predict("my sourdough starter") == \
+        model.predict("my sourdough starter")
 
 
 def test_retrain_with_a_creators_own_rows(tmp_path, monkeypatch):

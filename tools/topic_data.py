@@ -42,6 +42,10 @@ NOT_PLACES = {
     "cork", "colon", "columbia", "international city", "business bay", "model town",
     "universal city", "college station", "high point", "east london", "central coast",
     "new territories", "hong kong island", "sector", "shaping",
+    # Cities of 100,000+ whose name is, in a caption, mostly a word of a niche's own: food
+    # (mango, chia), beauty (perm), dance (samba), fashion (sari), gaming (mage), slang...
+    "mango", "chia", "perm", "samba", "sari", "mage", "sakura", "corona", "tyre", "nada",
+    "bender", "ruse", "brits", "chas", "natal", "barking", "latina",
 }
 #: Given names and ambiguous names: places only in travel context, like common words.
 NEEDS_CONTEXT = {

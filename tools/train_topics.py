@@ -3,6 +3,7 @@
     python tools/train_topics.py            # writes creator_tools/assets/topics/model.npz
     python tools/train_topics.py --compare  # also 5-fold scores of each estimator, no writing
     python tools/train_topics.py --tags     # 5-fold hashtag figures on corpus captions
+    python tools/train_topics.py --dev      # hashtag figures on tools/dev_captions.csv
 
 The corpus is ``creator_tools/assets/topics/corpus.csv`` (provenance in
 ``creator_tools/assets/trends/README.md``); the training code is
@@ -88,6 +89,46 @@ def cross_validate_tags(seed: int, folds: int = 5) -> dict[str, float]:
             "unrelated": wrong_rows / n}
 
 
+#: The tuning set: captions written for tuning, never trained on (columns caption, labels,
+#: places: the place tags that count as topical), judged like the held-out benchmark.
+DEV_CAPTIONS = ROOT / "tools" / "dev_captions.csv"
+
+
+def evaluate_captions(path: Path, *, verbose: bool = False) -> dict[str, float]:
+    """The hashtag benchmark's figures on a labelled caption file with the shipped model:
+    mean topical tags in the top 5, the share with 2 or more, the share with any unrelated
+    one (broad tags never count; a place tag counts when the row lists it)."""
+    import csv
+    import tempfile
+
+    from creator_tools.suggest.hashtags import suggest_hashtags
+    from creator_tools.trends.store import TrendIndex
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    topical_sum = two = wrong_rows = 0
+    with tempfile.TemporaryDirectory() as tmp, TrendIndex(Path(tmp) / "t.sqlite") as idx:
+        niche_of = {it.item: (it.fields.get("category") or "")
+                    for it in idx.current("hashtags")}
+        for row in rows:
+            labels = set(row["labels"].split(";"))
+            places = set(filter(None, (row.get("places") or "").split(";")))
+            tags = [t for t in suggest_hashtags(None, caption=row["caption"], index=idx, top=5)
+                    if t.kind != "broad"]
+            ok = [(t.tag in places) if t.kind == "place" else niche_of.get(t.tag) in labels
+                  for t in tags]
+            topical_sum += sum(ok)
+            two += sum(ok) >= 2
+            wrong_rows += not all(ok)
+            if verbose and (sum(ok) < 2 or not all(ok)):
+                print(f"  [{row['labels']}] {row['caption']}\n      "
+                      + " ".join(t.tag + ("" if good else "(x)")
+                                 for t, good in zip(tags, ok, strict=True)))
+    n = len(rows)
+    return {"captions": n, "mean_topical": topical_sum / n, "two_topical": two / n,
+            "unrelated": wrong_rows / n}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=SEED)
@@ -96,7 +137,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="cross-validate every estimator instead of writing the model")
     parser.add_argument("--tags", action="store_true",
                         help="5-fold hashtag figures on the corpus captions, no writing")
+    parser.add_argument("--dev", nargs="?", type=Path, const=DEV_CAPTIONS, default=None,
+                        metavar="CSV", help="hashtag figures of the shipped model on a "
+                        "labelled caption file (default: tools/dev_captions.csv), no writing")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="with --dev: print the captions that miss")
     args = parser.parse_args(argv)
+    if args.dev:
+        scores = evaluate_captions(args.dev, verbose=args.verbose)
+        print("  ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+        return 0
     if args.tags:
         scores = cross_validate_tags(args.seed)
         print("  ".join(f"{k} {v:.3f}" for k, v in scores.items()))

@@ -38,16 +38,14 @@ def suggest(a: Analysis, *, caption: str = "", niche: str | None = None,
     ``index`` is a :class:`~creator_tools.trends.store.TrendIndex` (``None``: the default).
     """
     from creator_tools.suggest.catalog import using_index
-    from creator_tools.suggest.hashtags import ignored_tags
-    from creator_tools.suggest.topic import clip_topic
+    from creator_tools.suggest.hashtags import region_topic
 
     with using_index(index) as idx:
         looks_rank = {it.item: it.fields["rank"]
                       for it in idx.current("looks")  # type: ignore[attr-defined]
                       if it.fields.get("rank")}
-        ignore = ignored_tags(idx.current("hashtags"))  # type: ignore[attr-defined]
-        topic, notes = clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
-                                  ignore_tags=ignore)
+        topic, notes = region_topic(idx, caption=caption, transcript=transcript, niche=niche,
+                                    region=region)
         tags = suggest_hashtags(a, caption=caption, niche=niche, region=region,
                                 transcript=transcript, top=top, platform=platform, index=idx,
                                 topic=topic)

@@ -339,25 +339,29 @@ def ignored_tags(items: list[Any]) -> set[str]:
             if it.banned or (it.fields.get("kind") or "") == "broad"}
 
 
-def _read_topic(idx: object, items: list[Any], *, caption: str, transcript: str,
-                niche: str | None) -> Topic:
-    """The clip's topic with the index's model; its broad and banned tags (of ``items``) not
-    read as words."""
+def region_topic(idx: object, *, caption: str = "", transcript: str = "",
+                 niche: str | None = None, region: str | None = None
+                 ) -> tuple[Topic, list[str]]:
+    """The clip's topic with the index's model, and notes about the model: the broad and
+    banned tags that apply in ``region`` (the tags :func:`suggest_hashtags` ranks) not read as
+    words. The one way every suggester reads it, so that all see the same topic."""
+    from creator_tools.suggest.catalog import in_region
     from creator_tools.suggest.topic import clip_topic
 
+    items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
     return clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
-                      ignore_tags=ignored_tags(items))[0]
+                      ignore_tags=ignored_tags(items))
 
 
 def read_clip_topic(*, caption: str = "", transcript: str = "", niche: str | None = None,
                     region: str | None = None, index: object | None = None) -> Topic:
     """The clip's :class:`Topic` read as :func:`suggest_hashtags` reads it, to share with the
     look and music choice."""
-    from creator_tools.suggest.catalog import in_region, using_index
+    from creator_tools.suggest.catalog import using_index
 
     with using_index(index) as idx:
-        items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
-        return _read_topic(idx, items, caption=caption, transcript=transcript, niche=niche)
+        return region_topic(idx, caption=caption, transcript=transcript, niche=niche,
+                            region=region)[0]
 
 
 def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str | None = None,
@@ -374,8 +378,8 @@ def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str |
     with using_index(index) as idx:
         items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
         if topic is None:
-            topic = _read_topic(idx, items, caption=caption, transcript=transcript,
-                                niche=niche)
+            topic = region_topic(idx, caption=caption, transcript=transcript, niche=niche,
+                                 region=region)[0]
     docs = tag_docs(items)
     if topic.caption_tags:
         docs = [d for d in docs if d.tag not in topic.caption_tags]

@@ -3,7 +3,15 @@
 The model is linear: ``score = x . coef + intercept`` per niche, where ``x`` holds the text's
 features (see :mod:`creator_tools.topics.features`) as TF-IDF values, each block divided by
 ``max(its norm, norm0)`` (so a text with little to go on stays unsure), and a fitted sigmoid
-turns the score into a calibrated probability: ``p = 1 / (1 + exp(a * score + b))``.
+turns the score into a calibrated probability: ``p = 1 / (1 + exp(a * score + c * nb + b))``.
+
+``nb`` is a second opinion on the same words, a naive Bayes over the word and word-pair
+features: the log of its posterior for the niche over the uniform one (``log(18 p)``). The SVM
+shares a niche's push among the words that go together in the corpus, so a word that names the
+topic outright but came with plainer cues in training ("hamster", "gravy") gets little of it,
+and a generic word that a few rows of one niche happened to use ("technique", "challenge") can
+outweigh it; naive Bayes counts every word on its own. ``a``, ``c`` and ``b`` are fitted together
+on 5-fold out-of-fold scores (stacking), so each niche weighs the two as the corpus supports.
 
 Stored as one ``.npz`` file (numpy only: loading it needs neither scikit-learn nor pickle).
 """
@@ -26,7 +34,11 @@ from creator_tools.topics.features import CHAR_BLOCK, TextFeatures, block_of, te
 
 #: The shipped model, built by ``tools/train_topics.py``.
 SHIPPED_MODEL = ("topics", "model.npz")
-FORMAT = 1
+FORMAT = 2
+#: Formats this version reads (1: no naive Bayes part).
+READ_FORMATS = (1, 2)
+#: The naive Bayes log-ratio is kept above ``-NB_CLIP`` (one missing word cannot veto a niche).
+NB_CLIP = 6.0
 
 
 @dataclass(slots=True)
@@ -43,6 +55,12 @@ class TopicModel:
     cal_a: np.ndarray
     cal_b: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The naive Bayes part: the feature rows it knows, their ``log P(feature | niche)``, and
+    #: its weight per niche in the calibration (empty and 0 in a format-1 model).
+    nb_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    nb: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    cal_c: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _nb_of: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def vector(self, feats: TextFeatures) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """The known features of ``feats``: their rows, their values and their names."""
@@ -64,10 +82,28 @@ class TopicModel:
         rows, values, _ = self.vector(feats)
         return values @ self.coef[rows].astype(np.float64) + self.intercept
 
+    def nb_scores(self, feats: TextFeatures) -> np.ndarray:
+        """The naive Bayes part's log posterior per label over the uniform one (0 when it
+        knows none of the words, or the model has no such part)."""
+        if not len(self.nb_rows):
+            return np.zeros(len(self.labels))
+        if self._nb_of is None:
+            self._nb_of = np.full(len(self.features), -1, dtype=np.int64)
+            self._nb_of[self.nb_rows] = np.arange(len(self.nb_rows))
+        names = [f for f in feats.counts if f in self.features]
+        at = self._nb_of[[self.features[f] for f in names]] if names else np.zeros(0, int)
+        known = at >= 0
+        if not known.any():
+            return np.zeros(len(self.labels))
+        counts = np.array([feats.counts[f] for f in names])[known]
+        return nb_log_ratio(nb_counts(counts) @ self.nb[at[known]].astype(np.float64))
+
     def probabilities(self, feats: TextFeatures) -> np.ndarray:
         """Calibrated probability per label (independent: several may be high)."""
-        s = self.scores(feats)
-        return 1.0 / (1.0 + np.exp(np.clip(self.cal_a * s + self.cal_b, -50, 50)))
+        z = self.cal_a * self.scores(feats) + self.cal_b
+        if len(self.nb_rows):
+            z = z + self.cal_c * self.nb_scores(feats)
+        return 1.0 / (1.0 + np.exp(np.clip(z, -50, 50)))
 
     def predict(self, text: str) -> dict[str, float]:
         """Label -> probability for ``text``."""
@@ -92,6 +128,20 @@ class TopicModel:
         return [(w, v / total) for w, v in ranked[:limit]]
 
 
+def nb_counts(counts: np.ndarray) -> np.ndarray:
+    """What naive Bayes counts of a feature: its weighted count, at most 1 (a word said twice
+    is not twice the evidence)."""
+    return np.minimum(counts, 1.0)
+
+
+def nb_log_ratio(loglik: np.ndarray) -> np.ndarray:
+    """Log-likelihoods per label (rows: texts) -> ``log(L * posterior)`` under a uniform prior,
+    kept above ``-NB_CLIP``."""
+    z = loglik - loglik.max(axis=-1, keepdims=True)
+    log_post = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return np.maximum(log_post + np.log(loglik.shape[-1]), -NB_CLIP)
+
+
 def tf_idf(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
     """Sub-linear term frequency (weighted counts above 1 grow as ``1 + log``) times IDF."""
     tf = np.where(counts > 1.0, 1.0 + np.log(np.maximum(counts, 1.0)), counts)
@@ -110,7 +160,9 @@ def save_model(model: TopicModel, path: Path) -> None:
             idf=model.idf.astype(np.float32), blocks=model.blocks.astype(np.int8),
             norm0=model.norm0.astype(np.float32), coef=model.coef.astype(np.float16),
             intercept=model.intercept.astype(np.float64), cal_a=model.cal_a.astype(np.float64),
-            cal_b=model.cal_b.astype(np.float64), meta=np.array(json.dumps(meta)))
+            cal_b=model.cal_b.astype(np.float64), nb_rows=model.nb_rows.astype(np.int32),
+            nb=model.nb.astype(np.float16), cal_c=model.cal_c.astype(np.float64),
+            meta=np.array(json.dumps(meta)))
     os.replace(tmp, path)  # a reader never sees half a model
 
 
@@ -119,15 +171,20 @@ def load_model(path: Path) -> TopicModel:
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            if meta.get("format") != FORMAT:
+            if meta.get("format") not in READ_FORMATS:
                 raise DataFileError(f"topic model format {meta.get('format')} is not "
                                     f"{FORMAT}: retrain it", path=path)
             names = z["features"].tolist()
-            return TopicModel(
+            model = TopicModel(
                 labels=tuple(z["labels"].tolist()), features={f: i for i, f in enumerate(names)},
                 idf=z["idf"].astype(np.float64), blocks=z["blocks"].astype(np.int8),
                 norm0=z["norm0"].astype(np.float64), coef=z["coef"].astype(np.float32),
                 intercept=z["intercept"], cal_a=z["cal_a"], cal_b=z["cal_b"], meta=meta)
+            if "nb" in z.files:
+                model.nb_rows = z["nb_rows"].astype(np.int64)
+                model.nb = z["nb"].astype(np.float32)
+                model.cal_c = z["cal_c"].astype(np.float64)
+            return model
     except DataFileError:
         raise
     except (OSError, ValueError, KeyError) as exc:

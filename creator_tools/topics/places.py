@@ -26,6 +26,10 @@ BEFORE = {"in", "to", "from", "visiting", "visit", "visited", "across", "around"
 AFTER = {"trip", "travel", "travels", "vlog", "itinerary", "guide", "city", "streets",
          "airport", "weekend", "holiday", "vacation", "downtown", "beach", "beaches", "tour",
          "diaries", "bound", "getaway", "layover"}
+#: Names of wider regions that hold a place's name but are not that place ("south america" is
+#: not the United States): read past as a whole.
+NOT_A_PLACE = {"south america", "north america", "latin america", "central america",
+               "south american", "north american", "latin american", "central american"}
 _WORD = re.compile(r"#?[a-z0-9]+")
 
 
@@ -93,6 +97,9 @@ def find_places(text: str, *, limit: int = 3) -> list[Place]:
     found: dict[str, Place] = {}
     i = 0
     while i < len(words) and len(found) < limit:
+        if " ".join(plain[i:i + 2]) in NOT_A_PLACE:
+            i += 2
+            continue
         for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
             key = " ".join(plain[i:i + size])
             entry = gaz.get(key)

@@ -32,7 +32,7 @@ LEAD_FLOOR = 0.12
 LEAD = 2.0
 #: The creator's niche, when the words say too little, counts as this sure.
 NICHE_PRIOR = 0.6
-PLACE_LOGIT = 2.0
+PLACE_LOGIT = 3.0
 WINDOW_WORDS = 40
 MAX_WINDOWS = 60
 MAX_CAPTION = 2000
