@@ -67,7 +67,7 @@ def cross_validate_tags(seed: int, folds: int = 5) -> dict[str, float]:
     rows = shipped_corpus()
     order = [i for i, r in enumerate(rows) if r.kind == "caption"]
     random.Random(seed).shuffle(order)
-    topical_sum = two = wrong_rows = n = 0
+    judged: list[list[bool]] = []
     with tempfile.TemporaryDirectory() as tmp, TrendIndex(Path(tmp) / "t.sqlite") as idx:
         niche_of = {it.item: (it.fields.get("category") or "")
                     for it in idx.current("hashtags")}
@@ -78,15 +78,19 @@ def cross_validate_tags(seed: int, folds: int = 5) -> dict[str, float]:
                 row = rows[i]
                 topic = read_topic(model, caption=row.text)
                 tags = suggest_hashtags(None, caption=row.text, index=idx, top=5, topic=topic)
-                ok = [(t.kind == "place" and bool({"travel", "food"} & set(row.labels)))
-                      or (t.kind != "place" and niche_of.get(t.tag) in row.labels)
-                      for t in tags if t.kind != "broad"]
-                topical_sum += sum(ok)
-                two += sum(ok) >= 2
-                wrong_rows += not all(ok)
-                n += 1
-    return {"captions": n, "mean_topical": topical_sum / n, "two_topical": two / n,
-            "unrelated": wrong_rows / n}
+                judged.append([(t.kind == "place" and bool({"travel", "food"} & set(row.labels)))
+                               or (t.kind != "place" and niche_of.get(t.tag) in row.labels)
+                               for t in tags if t.kind != "broad"])
+    return _tag_figures(judged)
+
+
+def _tag_figures(judged: list[list[bool]]) -> dict[str, float]:
+    """The benchmark's three figures from each caption's non-broad tags judged topical (True)
+    or unrelated (False): mean topical, share with 2 or more, share with any unrelated."""
+    n = len(judged)
+    return {"captions": n, "mean_topical": sum(map(sum, judged)) / n,
+            "two_topical": sum(sum(ok) >= 2 for ok in judged) / n,
+            "unrelated": sum(not all(ok) for ok in judged) / n}
 
 
 #: The tuning set: captions written for tuning, never trained on (columns caption, labels,
@@ -106,7 +110,7 @@ def evaluate_captions(path: Path, *, verbose: bool = False) -> dict[str, float]:
 
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    topical_sum = two = wrong_rows = 0
+    judged: list[list[bool]] = []
     with tempfile.TemporaryDirectory() as tmp, TrendIndex(Path(tmp) / "t.sqlite") as idx:
         niche_of = {it.item: (it.fields.get("category") or "")
                     for it in idx.current("hashtags")}
@@ -117,16 +121,12 @@ def evaluate_captions(path: Path, *, verbose: bool = False) -> dict[str, float]:
                     if t.kind != "broad"]
             ok = [(t.tag in places) if t.kind == "place" else niche_of.get(t.tag) in labels
                   for t in tags]
-            topical_sum += sum(ok)
-            two += sum(ok) >= 2
-            wrong_rows += not all(ok)
+            judged.append(ok)
             if verbose and (sum(ok) < 2 or not all(ok)):
                 print(f"  [{row['labels']}] {row['caption']}\n      "
                       + " ".join(t.tag + ("" if good else "(x)")
                                  for t, good in zip(tags, ok, strict=True)))
-    n = len(rows)
-    return {"captions": n, "mean_topical": topical_sum / n, "two_topical": two / n,
-            "unrelated": wrong_rows / n}
+    return _tag_figures(judged)
 
 
 def main(argv: list[str] | None = None) -> int:

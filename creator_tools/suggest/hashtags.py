@@ -346,9 +346,16 @@ def region_topic(idx: object, *, caption: str = "", transcript: str = "",
     banned tags that apply in ``region`` (the tags :func:`suggest_hashtags` ranks) not read as
     words. The one way every suggester reads it, so that all see the same topic."""
     from creator_tools.suggest.catalog import in_region
-    from creator_tools.suggest.topic import clip_topic
 
     items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
+    return _topic_without(idx, items, caption=caption, transcript=transcript, niche=niche)
+
+
+def _topic_without(idx: object, items: list[Any], *, caption: str, transcript: str,
+                   niche: str | None) -> tuple[Topic, list[str]]:
+    """:func:`region_topic` given the region's hashtags (``items``), already read."""
+    from creator_tools.suggest.topic import clip_topic
+
     return clip_topic(idx, caption=caption, transcript=transcript, niche=niche,
                       ignore_tags=ignored_tags(items))
 
@@ -377,9 +384,9 @@ def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str |
 
     with using_index(index) as idx:
         items = in_region(idx.current("hashtags"), region)  # type: ignore[attr-defined]
-        if topic is None:
-            topic = region_topic(idx, caption=caption, transcript=transcript, niche=niche,
-                                 region=region)[0]
+        if topic is None:  # read as region_topic reads it, from the items just read
+            topic = _topic_without(idx, items, caption=caption, transcript=transcript,
+                                   niche=niche)[0]
     docs = tag_docs(items)
     if topic.caption_tags:
         docs = [d for d in docs if d.tag not in topic.caption_tags]
