@@ -57,7 +57,6 @@ def test_window_and_moves_from_keyframes():
 #: Goals the camera does not meet yet (issue 21 stays open): each still runs, and passes the
 #: day it is met (the figures are the last run's, from tests/camera_eval.py).
 NOT_YET = {
-    "dash": "6.7%, goal 90%: people walking behind win over a cup that stands, then dashes",
     "bikes": "31% visible, goal 95%: the window sits on passing cars while the cyclist waits",
     "box": "41% visible, goal 95%: the box with the hands that move it is wider than the window",
     "cup": "87% visible, goal 95%: the moving box takes in the arm that swings the cup; at "

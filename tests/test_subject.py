@@ -14,6 +14,7 @@ from creator_tools.analysis.engine import analyze
 from creator_tools.analysis.subject import one_moving_subject, subject_track
 from creator_tools.analysis.subject_locate import (
     MotionBlob,
+    SubjectLocator,
     SubjectSample,
     motion_blobs,
     pick_blob,
@@ -209,6 +210,54 @@ def test_cascades_load_while_cv2_is_still_the_bare_native_module(monkeypatch):
 def _track(a):
     t = np.array([p.t for p in a.subject.track])
     return t, np.array([p.x for p in a.subject.track]), np.array([p.y for p in a.subject.track])
+
+
+def _hold_run(dash_at: int, samples: int = 18) -> tuple[list[SubjectSample], np.ndarray]:
+    """A locator fed three samples a second of a scene where a walker (a dim patch) keeps
+    drifting along the top while a thing (a bright one) stands at the left, dashes to the
+    right in two samples from sample ``dash_at`` and stands again. Returns what the locator
+    found and the thing's true centre (x, 0..1) at each sample."""
+    import cv2
+
+    bg = _texture(7, contrast=20.0)
+    walker = _texture(8, 14, 10, contrast=25.0)
+    thing = _texture(9, 24, 14, contrast=90.0)
+    loc = SubjectLocator(faces=False)
+    window = cv2.createHanningWindow((W, H), cv2.CV_32F)
+    path = [20] * dash_at + [60] + [110] * (samples - dash_at - 1)
+    found: list[SubjectSample] = []
+    for i in range(samples):
+        f = _frame(bg, (0.0, 0.0), None, None, seed=i)
+        wx = 30 + 3 * i
+        f[4 : 4 + walker.shape[0], wx : wx + walker.shape[1]] = walker
+        f[50 : 50 + thing.shape[0], path[i] : path[i] + thing.shape[1]] = thing
+        rgb = np.repeat(np.clip(f, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+        found += loc.locate(i / 3, rgb, f, f * window, faces=False)
+    return found, (np.array(path) + 7) / W
+
+
+def test_a_thing_that_dashed_is_held_by_its_look_before_and_after_the_move():
+    found, truth = _hold_run(dash_at=7)
+    held = {round(s.t * 3): s for s in found if s.source == "object"}
+    # Back to the first samples (where it stood before the move, though it did not move),
+    # at the move, and on while it stands at the other side.
+    assert set(range(1, 18)) <= set(held), sorted(held)
+    for i, s in held.items():
+        assert s.x == pytest.approx(truth[i], abs=0.03), (i, s)
+        assert s.w == pytest.approx(14 / W, abs=0.05) and s.y == pytest.approx(62 / H, abs=0.06)
+    # The track follows the thing, not the walker that moves all along.
+    track = subject_track(found, duration=6.0, shots=[])
+    for p in track.track:
+        i = min(17, round(p.t * 3))
+        if abs(p.t * 3 - 7.5) > 1.5:  # away from the dash itself, which the track eases
+            assert p.x == pytest.approx(truth[i], abs=0.04), p
+    assert {p.kind for p in track.track} == {"object"}
+
+
+def test_without_a_strong_move_nothing_is_held():
+    # The thing never moves: the walker is all that moves, and it is what the track follows.
+    found, _ = _hold_run(dash_at=18)
+    assert not [s for s in found if s.source == "object"]
 
 
 def test_track_follows_an_object_over_a_shaking_noisy_flickering_background():

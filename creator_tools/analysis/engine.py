@@ -56,8 +56,9 @@ Progress = Callable[[float, float], None]
 #: transitions, not cuts; 10: faces looked for once a second while none has been seen for 2 s;
 #: 11: and then in coarser size steps, the profile cascade every third time; 12: shake is
 #: measured within each shot, never across a cut; 13: idle, the profile cascade looks one
-#: way at a time).
-ANALYZER_REVISION = 13
+#: way at a time; 14: a thing that made a strong move is held by its look before and after
+#: it).
+ANALYZER_REVISION = 14
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A smoothed subject track for reframing: faces first, else motion, else saliency."""
+"""A smoothed subject track for reframing: faces first, else a thing held by its look, else
+motion, else saliency."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from creator_tools.analysis.subject_locate import SubjectSample
 class TrackPoint:
     """The subject at time ``t`` (seconds): its box's centre ``x``, ``y`` and size ``w``,
     ``h`` in 0..1 of the display frame (0 x 0: a point, nothing known of its extent), and the
-    evidence it rests on (``kind``: ``face``, ``motion``, ``saliency`` or ``held``)."""
+    evidence it rests on (``kind``: ``face``, ``object``, ``motion``, ``saliency`` or
+    ``held``)."""
 
     t: float
     x: float
@@ -33,7 +35,7 @@ class TrackPoint:
 class SubjectTrack:
     """The subject track and where it came from."""
 
-    source: str  # "face", "motion", "saliency", "mixed" or "none"
+    source: str  # "face", "object", "motion", "saliency", "mixed" or "none"
     faces_found: int
     track: list[TrackPoint]
 
@@ -137,8 +139,13 @@ def _despiked(samples: list[SubjectSample]) -> list[SubjectSample]:
     return out
 
 
-#: Smoothing time constant of a face's track (seconds).
+#: Smoothing time constant of a face's track (seconds), and of a thing held by its look (found
+#: to the pixel: a dash across the frame must not be smoothed into a drift).
 FACE_TAU = 0.15
+OBJECT_TAU = 0.15
+#: A held thing's samples hold the track this long either side (seconds: samples come three
+#: times a second).
+OBJECT_REACH = 0.5
 #: A face detector's box covers the eyes to the mouth: the head, hair and chin the camera
 #: must keep in view are this much bigger.
 FACE_BOX_GROWTH = 1.4
@@ -235,7 +242,8 @@ def subject_track(
 ) -> SubjectTrack:
     """Build a smoothed subject track.
 
-    Within each shot a confirmed face wins, else motion, else saliency; one-off outliers
+    Within each shot a confirmed face wins, else a thing that moved and is held by its look
+    (:meth:`SubjectLocator._hold`), else motion, else saliency; one-off outliers
     among the motion and saliency samples are voted down by their neighbours first. A shot
     with neither a face nor one moving subject (:func:`one_moving_subject`: only saliency,
     or motion spread everywhere or hopping between things) has nothing to follow: its track
@@ -261,6 +269,7 @@ def subject_track(
     """
     if not samples or duration <= 0:
         return SubjectTrack("none", 0, [])
+    samples = sorted(samples, key=lambda s: s.t)  # a held thing's are back-dated
     times = np.arange(0.0, duration, 1.0 / rate)
     xs = np.full(times.size, 0.5)
     ys = np.full(times.size, 0.5)
@@ -268,7 +277,7 @@ def subject_track(
     hs = np.zeros(times.size)
     kinds = np.full(times.size, "", dtype=object)
     used: set[str] = set()
-    reach = {"face": face_gap, "motion": 1.0, "saliency": 1e9}
+    reach = {"face": face_gap, "object": OBJECT_REACH, "motion": 1.0, "saliency": 1e9}
     spans = shots or [Span(0.0, duration)]
     n_faces = 0
     for shot in spans:
@@ -279,13 +288,14 @@ def subject_track(
         rest = _despiked([s for s in inside if s.source in ("motion", "saliency")])
         by_source = {
             "face": faces,
+            "object": [s for s in inside if s.source == "object"],
             "motion": [s for s in rest if s.source == "motion"],
             "saliency": [s for s in rest if s.source == "saliency"],
         }
         stamps = {k: np.array([s.t for s in v]) for k, v in by_source.items()}
         sel = np.flatnonzero((times >= shot.start) & (times < shot.end))
         moving = [s for s in inside if s.source == "motion"]
-        if not faces and rest and not one_moving_subject(moving):
+        if not faces and not by_source["object"] and rest and not one_moving_subject(moving):
             if sel.size:
                 xs[sel], ys[sel] = _hold_point(rest, moving)
                 kinds[sel] = "held"
@@ -295,7 +305,7 @@ def subject_track(
             t = times[k]
             # The best kind of evidence near this moment wins: a face, else motion, else
             # saliency; between two observations of that kind, interpolate.
-            for kind in ("face", "motion", "saliency"):
+            for kind in ("face", "object", "motion", "saliency"):
                 st = stamps[kind]
                 if st.size and float(np.min(np.abs(st - t))) <= reach[kind]:
                     obs = by_source[kind]
@@ -310,7 +320,7 @@ def subject_track(
         # Smoothed run by run of one kind of evidence: a face's place is measured well and
         # needs little (a face at a turn must not be smoothed away), what moves needs more.
         for run in _runs(sel, kinds):
-            k = FACE_TAU if kinds[run[0]] == "face" else tau
+            k = {"face": FACE_TAU, "object": OBJECT_TAU}.get(kinds[run[0]], tau)
             for v in (xs, ys, ws, hs):
                 v[run] = _smooth_segment(times[run], v[run], k)
     source = used.pop() if len(used) == 1 else ("mixed" if used else "none")

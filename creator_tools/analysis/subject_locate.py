@@ -1,5 +1,6 @@
-"""Where the subject is in a sampled frame: a face, else what moves against the camera, else
-the most salient spot.
+"""Where the subject is in a sampled frame: a face, else a thing that was seen to move (held
+by its look while it stands still), else what moves against the camera, else the most salient
+spot.
 
 :class:`SubjectLocator` is fed the camera's frame-to-frame motion and, a few times per second,
 a frame to locate the subject in; each gives a :class:`SubjectSample`, which
@@ -8,6 +9,7 @@ a frame to locate the subject in; each gives a :class:`SubjectSample`, which
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +36,28 @@ PERSIST_RADIUS = 0.12
 PERSIST_SECONDS = 1.5
 #: A face seen marks where the subject is for longer (the detector misses turned heads).
 FACE_PERSIST_SECONDS = 3.0
+
+#: Object permanence. A moving blob with this many times the motion (mass) of the median of the
+#: subject's last OBJECT_BASELINE samples is a thing that moved ...
+OBJECT_MOVE_FACTOR = 3.0
+OBJECT_BASELINE = 12
+#: ... when its look before the move is found again this well (normalised cross-correlation)
+#: at least half its size away after it: then it is held by that look (a cup put down on the
+#: other side of the table is still the subject, though it no longer moves), ...
+OBJECT_MATCH = 0.7
+#: ... back to where it stood before it moved (while it looked the same there, at most
+#: OBJECT_BACK_SAMPLES subject samples back) and on until it moves again or no longer looks
+#: the same; a hold lasts at most OBJECT_HOLD_SECONDS after the move that started it.
+OBJECT_BACK_SAMPLES = 15
+OBJECT_HOLD_SECONDS = 4.0
+#: A moving blob whose box covers more than this share of the frame, or more than
+#: OBJECT_MAX_SIDE of its width or height, is not held by its look.
+OBJECT_MAX_AREA = 0.12
+OBJECT_MAX_SIDE = 0.6
+#: The weight of a held thing's sample.
+OBJECT_WEIGHT = 0.8
+#: A patch with less contrast than this (grey levels, standard deviation) has no look to hold.
+OBJECT_MIN_CONTRAST = 6.0
 
 #: OpenCV's Haar frontal-face cascade, and the profile cascade tried when it finds none (on the
 #: frame and its mirror image: the cascade knows faces turned one way).
@@ -66,7 +90,7 @@ class SubjectSample:
     y: float
     w: float
     h: float
-    source: str  # "face", "motion" or "saliency"
+    source: str  # "face", "object", "motion" or "saliency"
     #: Confidence: a face's grows with its size; a motion sample's is the share of the moving
     #: picture (by mass) that belongs to the picked subject; saliency's is fixed and low.
     weight: float
@@ -106,6 +130,11 @@ class SubjectLocator:
         # The face last detected: its look (a grey patch), its box (0..1) and when.
         self._face_look: tuple[np.ndarray, tuple[float, float, float, float], float] | None = None
         self._saliency: np.ndarray | None = None
+        # Object permanence: the grey frames of the last samples ``(t, gray)``, the motion
+        # mass of the subject picked at each, and the thing held by its look.
+        self._history: deque[tuple[float, np.ndarray]] = deque(maxlen=OBJECT_BACK_SAMPLES)
+        self._masses: deque[float] = deque(maxlen=OBJECT_BASELINE)
+        self._object: _HeldObject | None = None
         self.faces_checked = 0
 
     @property
@@ -130,7 +159,7 @@ class SubjectLocator:
         A face and what moves are both returned when both are found (a face the track does
         not confirm later leaves the motion evidence in place); else the salient point.
         """
-        moving = self._motion_subject(t, gray, win)
+        moving, held = self._motion_subject(t, gray, win)
         found: list[SubjectSample] = []
         # No face seen lately (and none to confirm): faces are looked for once a second, the
         # cascades step through sizes coarsely and the profile cascade (a face turned away)
@@ -163,6 +192,7 @@ class SubjectLocator:
                 self._recent.append((t + FACE_PERSIST_SECONDS, face.x, face.y,
                                      max(PERSIST_RADIUS, face.w, face.h)))
                 found.append(face)
+        found += held
         if moving is not None:
             return [*found, moving]
         if found:
@@ -268,8 +298,10 @@ class SubjectLocator:
         return [(int(a), int(b), int(c), int(d)) for a, b, c, d in found] if len(found) else []
 
     def _motion_subject(self, t: float, gray: np.ndarray, win: np.ndarray,
-                        ) -> SubjectSample | None:
-        """The moving subject between the previous subject sample and this one, or None.
+                        ) -> tuple[SubjectSample | None, list[SubjectSample]]:
+        """The moving subject between the previous subject sample and this one (or None), and
+        the thing held by its look (:meth:`_hold`: none, this sample's, or with a first move
+        also the samples before it, back-dated).
 
         The two grey frames are aligned by the camera's global motion (phase correlation),
         matched in brightness (flicker, auto exposure) and differenced; what still differs
@@ -282,8 +314,11 @@ class SubjectLocator:
         self._pan[:] = 0.0
         self._pan_ok = True
         self._recent = [r for r in self._recent if r[0] >= t]
+        history = list(self._history)
+        self._history.append((t, gray))
         if ref is None or ref[0] is gray or ref[0].shape != gray.shape:
-            return None
+            self._object = None
+            return None, []
         ref_gray, ref_win, ref_t = ref
         if pan_ok and max(abs(pan[0]), abs(pan[1])) <= 0.5 * MOTION_SLACK_PX:
             dx = dy = 0.0  # a still camera, as far as the frame-to-frame estimates tell
@@ -295,15 +330,74 @@ class SubjectLocator:
                 dx, dy = pan
         blobs = motion_blobs(ref_gray, gray, (dx, dy))
         if not blobs:
-            return None
+            return None, self._hold(t, gray, ref_gray, history, [], strong=False)
         pick = pick_blob(blobs, self._recent)
+        baseline = float(np.median(self._masses)) if len(self._masses) >= 2 else None
+        self._masses.append(pick.mass)
+        strong = baseline is not None and pick.mass >= OBJECT_MOVE_FACTOR * baseline
+        held = self._hold(t, gray, ref_gray, history, blobs, strong=strong)
         mid = 0.5 * (ref_t + t)  # the motion measured is centred between the two frames
         self._recent.append((t + PERSIST_SECONDS, pick.x, pick.y, PERSIST_RADIUS))
         # The weight is the subject's share of all that moves: about 1 for one moving thing,
         # under a half when motion is everywhere (a zoom, a crowd, a pattern).
         share = pick.mass / max(sum(b.mass for b in blobs), 1e-12)
         return SubjectSample(mid, pick.x, pick.y, pick.w, pick.h, "motion",
-                             float(min(1.0, share)))
+                             float(min(1.0, share))), held
+
+    def _hold(self, t: float, gray: np.ndarray, ref: np.ndarray,
+              history: list[tuple[float, np.ndarray]], blobs: list[MotionBlob], *,
+              strong: bool) -> list[SubjectSample]:
+        """Object permanence: the thing that made a strong move (``strong``: the picked blob
+        moves :data:`OBJECT_MOVE_FACTOR` times more than usual), found by its look.
+
+        At a strong move, the thing held is looked for over the whole frame; with none held,
+        each strongly moving blob's look in ``ref`` is: one found again at least half its
+        size away moved there, and is held from now on, and also back in ``history`` (the
+        frames of earlier samples) while it looked the same where it stood. Between moves
+        the thing held is looked for near where it was; it is let go when it no longer looks
+        the same or :data:`OBJECT_HOLD_SECONDS` after its move.
+        """
+        obj = self._object
+        if obj is not None and (t - obj.since > OBJECT_HOLD_SECONDS or obj.frame != gray.shape):
+            obj = self._object = None
+        top = max((b.mass for b in blobs), default=0.0)
+        movers = [b for b in blobs if b.mass >= 0.3 * top]
+        if obj is not None:
+            box = _find_look(self._cv2, gray, obj.look, None if strong else obj.box)
+            if strong and box is not None and not _on_blobs(box, movers, gray.shape):
+                box = None  # found where nothing moves: not the thing that moved
+            if box is not None:
+                obj.box = box
+                if strong:  # it moves: what is around it changes, its look is taken anew
+                    obj.since = t
+                    now = _cut(gray, box)
+                    if now is not None:
+                        obj.look = now
+                return [obj.sample(t, box)]
+            self._object = None
+        if not strong:
+            return []
+        for b in sorted(movers, key=lambda b: -b.mass):
+            if b.w * b.h > OBJECT_MAX_AREA or max(b.w, b.h) > OBJECT_MAX_SIDE:
+                continue  # an arm, a person, a vehicle: not a thing to hold by its look
+            origin = _patch_box(b, gray.shape)
+            look = _cut(ref, origin)
+            if look is None:
+                continue
+            box = _find_look(self._cv2, gray, look, None)
+            if box is None or _apart(origin, box) < 0.5 or not _on_blobs(box, movers, gray.shape):
+                continue
+            now = _cut(gray, box)
+            self._object = _HeldObject(look if now is None else now, box, t, gray.shape)
+            back = []
+            for when, frame in reversed(history):  # the last is ``ref`` itself
+                there = None if t - when > OBJECT_HOLD_SECONDS or frame.shape != ref.shape \
+                    else _find_look(self._cv2, frame, look, origin, reach=0.25)
+                if there is None:
+                    break
+                back.append(self._object.sample(when, there))
+            return [*back[::-1], self._object.sample(t, box)]
+        return []
 
     def _salient_point(self, gray: np.ndarray) -> tuple[float, float]:
         """Centre of the spectral-residual saliency map, averaged over recent samples so that
@@ -313,6 +407,80 @@ class SubjectLocator:
             sal = 0.5 * sal + 0.5 * self._saliency
         self._saliency = sal
         return _map_centroid(sal)
+
+
+@dataclass(slots=True)
+class _HeldObject:
+    """A thing that moved, held by its look (a grey patch), where it was last found (a pixel
+    box ``x, y, w, h`` of the half-size grey frame) and when its last move was seen."""
+
+    look: np.ndarray
+    box: tuple[int, int, int, int]
+    since: float
+    frame: tuple[int, ...]  # the grey frame's shape
+
+    def sample(self, t: float, box: tuple[int, int, int, int]) -> SubjectSample:
+        """The subject sample of the thing found at ``box`` at time ``t``."""
+        gh, gw = self.frame[:2]
+        x, y, w, h = box
+        return SubjectSample(t, (x + w / 2) / gw, (y + h / 2) / gh, w / gw, h / gh, "object",
+                             OBJECT_WEIGHT)
+
+
+def _patch_box(b: MotionBlob, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The pixel box of blob ``b`` in a frame of ``shape``, at least 8 pixels a side and at
+    most half the frame."""
+    gh, gw = shape[:2]
+    w = int(min(max(8, round(b.w * gw)), gw // 2))
+    h = int(min(max(8, round(b.h * gh)), gh // 2))
+    x = int(min(max(0, round(b.x * gw - w / 2)), gw - w))
+    y = int(min(max(0, round(b.y * gh - h / 2)), gh - h))
+    return x, y, w, h
+
+
+def _cut(frame: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """The patch of ``frame`` in ``box``, or None when it is too plain to be found again."""
+    x, y, w, h = box
+    patch = frame[y : y + h, x : x + w]
+    if patch.shape != (h, w) or float(patch.std()) < OBJECT_MIN_CONTRAST:
+        return None
+    return patch.copy()
+
+
+def _find_look(cv2: object, frame: np.ndarray, look: np.ndarray,
+               near: tuple[int, int, int, int] | None, *, reach: float = 1.0,
+               ) -> tuple[int, int, int, int] | None:
+    """Where ``look`` is in ``frame`` (a pixel box), matching at least :data:`OBJECT_MATCH`:
+    anywhere, or within ``reach`` times its size of the box ``near``; None when not found."""
+    gh, gw = frame.shape
+    h, w = look.shape
+    x0 = y0 = 0
+    area = frame
+    if near is not None:
+        nx, ny = near[0], near[1]
+        rx, ry = max(2, int(reach * w)), max(2, int(reach * h))
+        x0, y0 = max(0, nx - rx), max(0, ny - ry)
+        area = frame[y0 : min(gh, ny + h + ry), x0 : min(gw, nx + w + rx)]
+    if area.shape[0] < h or area.shape[1] < w:
+        return None
+    score = cv2.matchTemplate(area, look, cv2.TM_CCOEFF_NORMED)  # type: ignore[attr-defined]
+    _, best, _, (bx, by) = cv2.minMaxLoc(score)  # type: ignore[attr-defined]
+    if not best >= OBJECT_MATCH:
+        return None
+    return x0 + int(bx), y0 + int(by), w, h
+
+
+def _on_blobs(box: tuple[int, int, int, int], blobs: list[MotionBlob],
+              shape: tuple[int, ...]) -> bool:
+    """Whether the centre of the pixel ``box`` lies within one of ``blobs``' boxes."""
+    gh, gw = shape[:2]
+    x, y = (box[0] + box[2] / 2) / gw, (box[1] + box[3] / 2) / gh
+    return any(abs(x - b.x) <= b.w / 2 and abs(y - b.y) <= b.h / 2 for b in blobs)
+
+
+def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """How far apart two boxes of one size are, in their sizes (the larger of the axes)."""
+    return max(abs(a[0] - b[0]) / a[2], abs(a[1] - b[1]) / a[3])
 
 
 @dataclass(slots=True)

@@ -241,7 +241,7 @@ def _reframe(a: Analysis, o: EditOptions, tb: Fraction, out_w: int, out_h: int,
             mode = "none"
         elif src_aspect < out_aspect:
             mode = "fill"  # taller than the output: show it whole over a blurred fill
-        elif a.subject.source in ("face", "motion", "mixed"):
+        elif a.subject.source in ("face", "object", "motion", "mixed"):
             mode = "crop"
         else:
             mode = "fill"
