@@ -12,11 +12,11 @@ from creator_tools.analysis.engine import analyze
 from creator_tools.errors import UsageError
 from creator_tools.settings import load_profile, set_value, unset_value
 from creator_tools.suggest.engine import suggest
-from creator_tools.suggest.hashtags import suggest_hashtags
+from creator_tools.suggest.hashtags import RIVAL_SHARE, rank_tags, suggest_hashtags, tag_docs
 from creator_tools.suggest.looks import suggest_looks
 from creator_tools.suggest.music import suggest_music
 from creator_tools.topics.model import shipped_model
-from creator_tools.topics.reading import read_topic
+from creator_tools.topics.reading import Topic, read_topic
 from creator_tools.trends.store import TrendIndex
 from tests import mediagen
 from tests.conftest import run_cli
@@ -121,6 +121,27 @@ def test_a_place_is_read_by_the_gazetteer_not_the_model(index, niche_of):
     assert {niche_of[t.tag] for t in tags if t.kind == "niche"} == {"travel"}
     potatoes = tags_for(index, "free tips for crispy roast potatoes, boiled in salted water")
     assert not [t for t in potatoes if "'free'" in t.reason]
+
+
+def test_a_close_rival_that_the_words_name_leads_and_a_weak_one_gives_nothing(index,
+                                                                               niche_of):
+    """One niche gives the tags: a rival nearly as likely leads instead when the words name
+    its tags outright ('fortnite' -> #fortnite); a weak one gives no tags at all."""
+    docs = tag_docs(index.current("hashtags"))
+    text = "this fortnite season is actually cooked"
+
+    def niches(scores: dict[str, float]) -> set[str]:
+        tags = rank_tags(docs, Topic(scores=scores), text=text)
+        return {niche_of[t.tag] for t in tags if t.kind != "broad"}
+
+    assert niches({"food": 0.72, "gaming": 0.6, "comedy": 0.2}) == {"gaming"}
+    weak = 0.9 * RIVAL_SHARE * 0.72
+    assert niches({"food": 0.72, "gaming": weak, "comedy": 0.2}) == {"food"}
+    # without a named tag the likelier niche keeps the lead
+    assert {niche_of[t.tag] for t in rank_tags(docs, Topic(scores={"food": 0.72,
+                                                                  "gaming": 0.6}),
+                                               text="this season is cooked")
+            if t.kind != "broad"} == {"food"}
 
 
 def test_a_sub_topic_tag_needs_the_clip_to_be_about_it(index):

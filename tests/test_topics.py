@@ -80,6 +80,17 @@ def test_generic_words_never_decide_and_stems_meet():
         assert topic.note
 
 
+def test_a_number_with_a_unit_reads_as_its_unit():
+    """'10k' and '1k' meet as one stem with the unit's weight, so no round number a few
+    corpus rows used decides a topic; ordinals say nothing."""
+    assert tokens("1k streams")[0].stem == tokens("10k")[0].stem == "0k"
+    assert tokens("20kg")[0].word == "20kg" and weight("20kg") == weight("kg") > 0.9
+    assert weight("2nd") == weight("4th") == 0.0 and 0 < weight("2am") < 0.2
+    assert tokens("ps5")[0].stem == "ps5"  # a name with a number is not a quantity
+    assert text_features("my song hit 10k streams").counts == \
+        text_features("my song hit 1k streams").counts
+
+
 def test_hashtags_are_split_into_words():
     assert split_hashtag("hiddengems") == ["hidden", "gems"]
     assert split_hashtag("mealprep") == ["meal", "prep"]

@@ -33,6 +33,12 @@ NICHE_BONUS = 1.3
 MIN_SCORE = 0.04
 #: Base relevance of a niche's tags before the clip's words match them.
 CORE_BASE, NICHE_BASE, FORMAT_BASE = 0.55, 0.3, 0.02
+#: A niche at least this share of the top one's probability can lead instead of it when the
+#: clip's words name its tags more directly: its probability counts 1 + MATCH_LEAD x its best
+#: tag match (see :func:`_lead_niche`): "this fortnite season is cooked" gives #fortnite,
+#: not food's tags for "cooked".
+RIVAL_SHARE = 0.5
+MATCH_LEAD = 1.0
 #: Discovery tags in the order creators reach for them (format tags such as #duet come last).
 _BROAD_ORDER = ["#fyp", "#foryou", "#foryoupage", "#viral", "#explore", "#trending"]
 
@@ -243,13 +249,14 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
     scores = topic.scores
     ranked = topic.ranked()
     first = ranked[0][1] if ranked else 0.0
-    # One niche gives the tags: the most likely one, and the creator's own niche when the
-    # words support it. (Second niches were tried: on held-back corpus captions they added
-    # more unrelated tags than topical ones; places cover the usual second topic, travel.)
-    strong = {n for n, p in ranked if p == first}
+    # One niche gives the tags: the most likely one (or a close rival whose tags the words
+    # name outright, see _lead_niche), and the creator's own niche when the words support
+    # it. (Second niches were tried: on held-back corpus captions they added more unrelated
+    # tags than topical ones; places cover the usual second topic, travel.)
+    said = _said(text)
+    strong = {_lead_niche(docs, ranked, said)} if ranked else set()
     if niche and scores.get(niche, 0.0) >= max(2 * FLOOR, first / 2):
         strong.add(niche)
-    said = _said(text)
     picked: list[TagSuggestion] = []
     seen: set[str] = set(have)
     for tag, score, reason, niche_of in _place_tags(topic):
@@ -288,6 +295,22 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
     if broad is not None and len(picked) < top:
         picked.append(TagSuggestion(broad.tag, 0.0, "broad", "broad discovery tag for the feed"))
     return picked
+
+
+def _lead_niche(docs: list[TagDoc], ranked: list[tuple[str, float]],
+                said: dict[str, tuple[str, float]]) -> str:
+    """The niche that gives the tags: the most likely one, unless a rival at least
+    :data:`RIVAL_SHARE` as likely is named more directly by the clip's words (each niche's
+    probability times 1 + :data:`MATCH_LEAD` x its best tag match)."""
+    first = ranked[0][1]
+    rivals = {n: p for n, p in ranked if p >= max(FLOOR, RIVAL_SHARE * first)}
+    if len(rivals) < 2:
+        return ranked[0][0]
+    best = dict.fromkeys(rivals, 0.0)
+    for d in docs:
+        if d.category in rivals and d.kind != "broad":
+            best[d.category] = max(best[d.category], tag_match(d, said)[0])
+    return max(rivals, key=lambda n: (rivals[n] * (1 + MATCH_LEAD * best[n]), rivals[n], n))
 
 
 def _place_tags(topic: Topic) -> list[tuple[str, float, str, str]]:

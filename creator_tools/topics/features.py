@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from creator_tools.topics.words import Token, tokens
+from creator_tools.topics.words import Token, quantity, tokens
 
 #: Feature blocks: words and word pairs, character n-grams (normalised separately).
 WORD_BLOCK, CHAR_BLOCK = 0, 1
@@ -61,7 +61,8 @@ def features_of_tokens(toks: list[Token]) -> TextFeatures:
         pair = max(0.4, (max(a.weight, b.weight)) ** 0.5)
         out.add(f"b {a.stem} {b.stem}", pair, f"{a.word} {b.word}")
     for t in content:
-        grams = char_grams(t.word)
+        # a quantity's n-grams are its stem's ("0kg"), so that no number decides a topic
+        grams = char_grams(t.stem if quantity(t.word) else t.word)
         share = t.weight / len(grams) * 4
         for g in grams:
             out.add("c " + g, share, t.word)

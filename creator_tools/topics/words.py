@@ -52,11 +52,31 @@ def zipf(word: str) -> float:
 
 
 def weight(word: str) -> float:
-    """How much ``word`` says about a topic: 1 for rare words, 0 for generic ones."""
+    """How much ``word`` says about a topic: 1 for rare words, 0 for generic ones. A
+    quantity (``20kg``, ``10k``, ``2am``) weighs what its unit does (see :func:`quantity`)."""
     if len(word) < 2 or word.isdigit():
         return 0.0
+    if (unit := quantity(word)) is not None:
+        if unit in _ORDINALS:
+            return 0.0
+        return QUANTITY_WEIGHT if len(unit) == 1 else weight(unit)
     z = zipf(word)
     return max(0.0, min(1.0, (GENERIC_ZIPF - z) / (GENERIC_ZIPF - RARE_ZIPF)))
+
+
+#: A number with a unit ("20kg", "10k", "2am", "90s") is read as its unit: every number
+#: of it shares one stem ("0kg"), so "10k streams" meets the corpus's "1k streams" and a
+#: round number that a few rows of one niche happened to use does not decide a topic. A
+#: one-letter unit ("k", "s") weighs this much; ordinals ("2nd", "4th") nothing.
+QUANTITY_WEIGHT = 0.5
+_QUANTITY = re.compile(r"\d+([a-z]+)")
+_ORDINALS = {"st", "nd", "rd", "th"}
+
+
+def quantity(word: str) -> str | None:
+    """The unit of a number written with one (``20kg`` -> ``kg``), else ``None``."""
+    m = _QUANTITY.fullmatch(word)
+    return m.group(1) if m else None
 
 
 def fold(text: str) -> str:
@@ -104,7 +124,8 @@ def tokens(text: str) -> list[Token]:
                 out.append(Token(word, word, weight(word), True))
             continue
         if word:
-            out.append(Token(word, stem(word), weight(word)))
+            unit = quantity(word)
+            out.append(Token(word, stem(word) if unit is None else "0" + unit, weight(word)))
     return out
 
 
