@@ -352,3 +352,26 @@ def test_no_caption_no_niche_gives_broad_tags_only(speech_clip):
     with TrendIndex() as idx:
         s = suggest(a, index=idx)
     assert any("broad tags only: no caption and no speech" in w for w in s.warnings)
+
+
+def test_an_edit_reads_the_hashtags_of_its_region(speech_clip, tmp_path, monkeypatch):
+    """``creator edit --region`` (or the profile's region) reads the caption line's tags as
+    ``creator suggest --region`` does: a tag that is broad in Germany is a topic word in the
+    US."""
+    from creator_tools.pipeline.job import edit_options
+    from creator_tools.settings import EditChoices
+
+    export = tmp_path / "de.csv"
+    export.write_text("tag,category,region,kind,as_of,source\n"
+                      "#sourdough,general,DE,broad,2026-11-20,test\n", encoding="utf-8")
+    monkeypatch.setenv("CREATOR_INDEX", str(tmp_path / "t.sqlite"))
+    with TrendIndex() as idx:
+        idx.import_file(export)
+    a = analyze(speech_clip.path)
+    for region, food in (("US", True), ("DE", False)):
+        o = edit_options(a, EditChoices(caption="#sourdough", region=region, music="none",
+                                        look="none", captions=False))
+        want = {t.tag for t in suggest_hashtags(None, caption="#sourdough", region=region)}
+        assert set(o.hashtags) == want, region
+        assert bool(want & {"#breadtok", "#baking", "#homebaking", "#foodtok", "#recipe",
+                            "#easyrecipe", "#cooking"}) is food, (region, want)

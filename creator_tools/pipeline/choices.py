@@ -46,7 +46,7 @@ def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
 
 
 def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
-                  gain_db: float = -16.0, topic: Topic | None = None,
+                  region: str | None = None, gain_db: float = -16.0, topic: Topic | None = None,
                   notes: list[str] | None = None) -> Music | None:
     """``auto`` (best local track for this clip and its ``topic``), ``none``, a track id, or an
     audio file. ``notes`` gets why ``auto`` chose what it did."""
@@ -56,7 +56,8 @@ def resolve_music(value: str, analysis: Analysis, *, niche: str | None = None,
     if v.lower() == "auto":
         from creator_tools.suggest.music import suggest_music
 
-        local = [m for m in suggest_music(analysis, niche=niche, top=10, topic=topic)
+        local = [m for m in suggest_music(analysis, niche=niche, region=region, top=10,
+                                          topic=topic)
                  if m.file]
         if not local:
             return None

@@ -57,13 +57,13 @@ def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = No
     from creator_tools.suggest.hashtags import caption_line, read_clip_topic
 
     said = transcript.text if transcript else ""
-    topic = read_clip_topic(caption=c.caption, transcript=said, niche=c.niche)
-    text, tags = caption_line(a, caption=c.caption, niche=c.niche, platform=c.platform,
-                              transcript=said, topic=topic)
+    topic = read_clip_topic(caption=c.caption, transcript=said, niche=c.niche, region=c.region)
+    text, tags = caption_line(a, caption=c.caption, niche=c.niche, region=c.region,
+                              platform=c.platform, transcript=said, topic=topic)
     notes: list[str] = []
     look = resolve_look(c.look, a, strength=c.look_strength, niche=c.niche, topic=topic,
                         notes=notes)
-    music = resolve_music(c.music, a, niche=c.niche, topic=topic, notes=notes)
+    music = resolve_music(c.music, a, niche=c.niche, region=c.region, topic=topic, notes=notes)
     return EditOptions(
         platform=c.platform, aspect=c.aspect, cut=c.cut, max_pause=c.max_pause,
         reframe=c.reframe, enhance=c.enhance, stabilize=c.enhance and c.stabilize,

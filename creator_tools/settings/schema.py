@@ -124,11 +124,13 @@ PLATFORM = Option("platform", str, "tiktok", "tiktok, reels or shorts.",
 NICHE = Option("niche", str, None, "Your content niche (" + ", ".join(NICHES) + ").",
                choices=NICHES, optional=True, normalize=str.lower)
 
+REGION = Option("region", str, None, "Two-letter country code or GLOBAL, for trends.",
+                optional=True, normalize=str.upper, check=_region)
+
 #: The creator profile (``[profile]``, ``creator config set``): defaults for every command.
 PROFILE_OPTIONS: tuple[Option, ...] = (
     NICHE,
-    Option("region", str, None, "Two-letter country code or GLOBAL, for trends.",
-           optional=True, normalize=str.upper, check=_region),
+    REGION,
     Option("language", str, None, "Two-letter language code (captions, hashtags).",
            optional=True, normalize=str.lower, check=_language),
     PLATFORM,
@@ -159,6 +161,7 @@ EDIT_OPTIONS: tuple[Option, ...] = (
     Option("voice_cleanup", bool, True, "High-pass, noise reduction, gentle compression."),
     Option("caption", str, "", "What the clip is about (caption text)."),
     NICHE,
+    REGION,
     # None: burn captions in when faster-whisper can be imported (it is a dependency).
     Option("captions", bool, None, "Burn in word-timed captions (default: on).", optional=True),
     Option("caption_style", str, "bold", "bold, boxed or minimal.", choices=CAPTION_STYLES),

@@ -418,10 +418,11 @@ def suggest_hashtags(a: object | None = None, *, caption: str = "", niche: str |
 
 
 def caption_line(a: object | None = None, *, caption: str = "", niche: str | None = None,
-                 top: int = 5, platform: str = "tiktok", transcript: str = "",
-                 topic: Topic | None = None) -> tuple[str, tuple[str, ...]]:
-    """The caption text and the hashtags to add to it (none it already has); ``topic``: the
-    clip's, when already read."""
-    tags = suggest_hashtags(a, caption=caption, niche=niche, top=top, platform=platform,
-                            transcript=transcript, topic=topic)
+                 region: str | None = None, top: int = 5, platform: str = "tiktok",
+                 transcript: str = "", topic: Topic | None = None,
+                 ) -> tuple[str, tuple[str, ...]]:
+    """The caption text and the hashtags to add to it (none it already has) from the tags
+    trending in ``region``; ``topic``: the clip's, when already read."""
+    tags = suggest_hashtags(a, caption=caption, niche=niche, region=region, top=top,
+                            platform=platform, transcript=transcript, topic=topic)
     return caption.strip(), tuple(t.tag for t in tags)
