@@ -90,3 +90,21 @@ def test_look_matches_the_lut_in_the_sources_matrix(tmp_path, monkeypatch, tag, 
     assert good > 45.0  # measured 50-51 dB: 4:2:0 and x264 rounding only
     assert good > psnr(graded, wrong_matrix) + 8.0  # measured 35-36 dB
     assert good > psnr(graded, no_look) + 10.0  # measured 30-31 dB
+
+
+@pytest.mark.parametrize(("exposure", "gamma", "expected"), [
+    (0.0, 1.0, []),
+    (1e-6, 1.00001, []),  # written as brightness=0.0000:gamma=1.0000: eq would only copy
+    (-1e-6, 1.0, []),
+    (0.0, 1.512, ["eq=brightness=0.0000:gamma=1.5120"]),
+    (-0.5, 1.0, ["eq=brightness=-0.0500:gamma=1.0000"]),
+])
+def test_an_eq_is_written_only_when_it_changes_the_picture(tmp_path, exposure, gamma, expected):
+    from types import SimpleNamespace
+
+    from creator_tools.edit.plan import Enhance
+    from creator_tools.edit.video_graph import _grade
+
+    plan = SimpleNamespace(enhance=Enhance(exposure=exposure, gamma=gamma), look=Look())
+    video = SimpleNamespace(yuv_matrix="bt709", full_range=False)
+    assert _grade(plan, tmp_path, video, tonemapped=False) == expected  # type: ignore[arg-type]

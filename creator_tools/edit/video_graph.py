@@ -166,8 +166,9 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> 
     """
     e = plan.enhance
     out = []
-    if e.exposure or e.gamma != 1.0:
-        out.append(f"eq=brightness={e.exposure * 0.1:.4f}:gamma={e.gamma:.4f}")
+    brightness, gamma = round(e.exposure * 0.1, 4), round(e.gamma, 4)
+    if brightness or gamma != 1.0:  # as written: an eq of 0.0000 and 1.0000 is a copy
+        out.append(f"eq=brightness={brightness + 0.0:.4f}:gamma={gamma:.4f}")
     matrix, full = ("bt709", False) if tonemapped else (v.yuv_matrix, v.full_range)
     source = f"min={_ZIMG_MATRIX[matrix]}:rin={'full' if full else 'limited'}"
     rgb, rgb_format = [], "gbrpf32le"
