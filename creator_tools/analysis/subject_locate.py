@@ -255,16 +255,14 @@ class SubjectLocator:
         patch, (x, y, w, h), _ = self._face_look
         gh, gw = gray.shape
         ph, pw = patch.shape
-        # Search a box-sized margin around it: a face crosses a frame in a second or more.
-        x0, y0 = max(0, int((x - w / 2 - w) * gw)), max(0, int((y - h / 2 - h / 2) * gh))
-        x1, y1 = min(gw, int((x + w / 2 + w) * gw)), min(gh, int((y + h / 2 + h / 2) * gh))
-        if x1 - x0 <= pw or y1 - y0 <= ph:
+        # A box-sized margin sideways and half of one up and down: a face crosses a frame in
+        # a second or more.
+        near = (int((x - w / 2) * gw), int((y - h / 2) * gh), pw, ph)
+        found = _find_look(self._cv2, gray, patch, near, reach=(1.0, 0.5),
+                           match=FACE_TRACK_MATCH)
+        if found is None:
             return None
-        score = self._cv2.matchTemplate(gray[y0:y1, x0:x1], patch, self._cv2.TM_CCOEFF_NORMED)
-        _, best, _, (bx, by) = self._cv2.minMaxLoc(score)
-        if best < FACE_TRACK_MATCH:
-            return None
-        cx, cy = (x0 + bx + pw / 2) / gw, (y0 + by + ph / 2) / gh
+        cx, cy = (found[0] + pw / 2) / gw, (found[1] + ph / 2) / gh
         self._face_look = (patch, (cx, cy, w, h), self._face_look[2])
         return SubjectSample(t, cx, cy, w, h, "face", 0.4, ((cx, cy, w, h, 0.0),),
                              tracked=True)
@@ -448,24 +446,27 @@ def _cut(frame: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None
 
 
 def _find_look(cv2: object, frame: np.ndarray, look: np.ndarray,
-               near: tuple[int, int, int, int] | None, *, reach: float = 1.0,
+               near: tuple[int, int, int, int] | None, *,
+               reach: float | tuple[float, float] = 1.0, match: float = OBJECT_MATCH,
                ) -> tuple[int, int, int, int] | None:
-    """Where ``look`` is in ``frame`` (a pixel box), matching at least :data:`OBJECT_MATCH`:
-    anywhere, or within ``reach`` times its size of the box ``near``; None when not found."""
+    """Where ``look`` is in ``frame`` (a pixel box), its normalised cross-correlation at least
+    ``match``: anywhere, or within ``reach`` times its size (one factor, or one per axis) of
+    the box ``near``; None when not found."""
     gh, gw = frame.shape
     h, w = look.shape
     x0 = y0 = 0
     area = frame
     if near is not None:
         nx, ny = near[0], near[1]
-        rx, ry = max(2, int(reach * w)), max(2, int(reach * h))
+        kx, ky = reach if isinstance(reach, tuple) else (reach, reach)
+        rx, ry = max(2, int(kx * w)), max(2, int(ky * h))
         x0, y0 = max(0, nx - rx), max(0, ny - ry)
         area = frame[y0 : min(gh, ny + h + ry), x0 : min(gw, nx + w + rx)]
     if area.shape[0] < h or area.shape[1] < w:
         return None
     score = cv2.matchTemplate(area, look, cv2.TM_CCOEFF_NORMED)  # type: ignore[attr-defined]
     _, best, _, (bx, by) = cv2.minMaxLoc(score)  # type: ignore[attr-defined]
-    if not best >= OBJECT_MATCH:
+    if not best >= match:
         return None
     return x0 + int(bx), y0 + int(by), w, h
 
