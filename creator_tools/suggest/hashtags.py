@@ -254,7 +254,8 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
     # it. (Second niches were tried: on held-back corpus captions they added more unrelated
     # tags than topical ones; places cover the usual second topic, travel.)
     said = _said(text)
-    strong = {_lead_niche(docs, ranked, said)} if ranked else set()
+    matches: dict[str, tuple[float, list[str]]] = {}  # tag -> tag_match, each worked out once
+    strong = {_lead_niche(docs, ranked, said, matches)} if ranked else set()
     if niche and scores.get(niche, 0.0) >= max(2 * FLOOR, first / 2):
         strong.add(niche)
     picked: list[TagSuggestion] = []
@@ -270,7 +271,7 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
             continue
         if d.category not in strong:
             continue
-        match, hits = tag_match(d, said)
+        match, hits = matches.get(d.tag) or tag_match(d, said)
         core = _is_core(d)
         base = FORMAT_BASE if d.kind == "trending" else CORE_BASE if core else NICHE_BASE
         if d.kind == "niche" and not core and not hits and (sub := _subtopic(d)):
@@ -298,10 +299,12 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
 
 
 def _lead_niche(docs: list[TagDoc], ranked: list[tuple[str, float]],
-                said: dict[str, tuple[str, float]]) -> str:
+                said: dict[str, tuple[str, float]],
+                matches: dict[str, tuple[float, list[str]]]) -> str:
     """The niche that gives the tags: the most likely one, unless a rival at least
     :data:`RIVAL_SHARE` as likely is named more directly by the clip's words (each niche's
-    probability times 1 + :data:`MATCH_LEAD` x its best tag match)."""
+    probability times 1 + :data:`MATCH_LEAD` x its best tag match). The rivals' tag matches
+    are kept in ``matches`` (tag -> :func:`tag_match`)."""
     first = ranked[0][1]
     rivals = {n: p for n, p in ranked if p >= max(FLOOR, RIVAL_SHARE * first)}
     if len(rivals) < 2:
@@ -309,7 +312,8 @@ def _lead_niche(docs: list[TagDoc], ranked: list[tuple[str, float]],
     best = dict.fromkeys(rivals, 0.0)
     for d in docs:
         if d.category in rivals and d.kind != "broad":
-            best[d.category] = max(best[d.category], tag_match(d, said)[0])
+            matches[d.tag] = tag_match(d, said)
+            best[d.category] = max(best[d.category], matches[d.tag][0])
     return max(rivals, key=lambda n: (rivals[n] * (1 + MATCH_LEAD * best[n]), rivals[n], n))
 
 
