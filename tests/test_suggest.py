@@ -154,6 +154,21 @@ def test_a_sub_topic_tag_needs_the_clip_to_be_about_it(index):
     assert "#beachvibes" not in hike and {"#travel", "#traveltok"} <= set(hike), hike
 
 
+def test_a_topic_tag_needs_the_clip_to_name_it(index, niche_of):
+    """A tag of one thing within a niche (a game, a sport, a diet: ``kind`` topic in the
+    index) appears only when the clip names it: by a word of its name, or by a keyword no
+    other topic tag of the niche has. A keyword two games share names neither."""
+    kinds = {it.item: it.fields.get("kind") for it in index.current("hashtags")}
+    games = {t for t, k in kinds.items() if k == "topic" and niche_of.get(t) == "gaming"}
+    build = [t.tag for t in tags_for(index, "minecraft castle build, 3 weeks of work")]
+    assert "#minecraft" in build and not (games - {"#minecraft"}) & set(build), build
+    boss = [t.tag for t in tags_for(index, "finally beat the final boss after 40 tries")]
+    assert {"#gaming"} <= set(boss) and not games & set(boss), boss
+    pasta = [t.tag for t in tags_for(index, "fresh pasta without a machine, be gentle")]
+    assert not {"#vegan", "#airfryer", "#highprotein", "#dessert"} & set(pasta), pasta
+    assert sum(niche_of.get(t) == "food" for t in pasta) >= 2, pasta
+
+
 def test_tags_mix_kinds_no_duplicates_no_spam_one_broad(index):
     tags = tags_for(index, "follow for follow like4like meal prep for the week", "food", top=8)
     names = [t.tag for t in tags]

@@ -264,6 +264,7 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
         if tag not in seen:
             picked.append(TagSuggestion(tag, score, "place", reason, niche_of))
             seen.add(tag)
+    spread = _word_spread(docs, strong)
     candidates = []
     for d in docs:
         p = scores.get(d.category, 0.0)
@@ -272,6 +273,10 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
         if d.category not in strong:
             continue
         match, hits = matches.get(d.tag) or tag_match(d, said)
+        if d.kind == "topic" and not _names_topic(d, said, spread):
+            # One thing within the niche (a game, a sport, a diet, a kind of pet): shown only
+            # when the clip names it, never as a guess (#fortnite on a Minecraft build).
+            continue
         core = _is_core(d)
         base = FORMAT_BASE if d.kind == "trending" else CORE_BASE if core else NICHE_BASE
         if d.kind == "niche" and not core and not hits and (sub := _subtopic(d)):
@@ -296,6 +301,25 @@ def rank_tags(docs: list[TagDoc], topic: Topic, *, text: str = "", niche: str | 
     if broad is not None and len(picked) < top:
         picked.append(TagSuggestion(broad.tag, 0.0, "broad", "broad discovery tag for the feed"))
     return picked
+
+
+def _word_spread(docs: list[TagDoc], niches: set[str]) -> dict[tuple[str, str], int]:
+    """(niche, stem) -> how many of the niche's topic tags have the stem in their keywords."""
+    spread: dict[tuple[str, str], int] = {}
+    for d in docs:
+        if d.category in niches and d.kind == "topic":
+            for stem in d.keywords:
+                spread[d.category, stem] = spread.get((d.category, stem), 0) + 1
+    return spread
+
+
+def _names_topic(d: TagDoc, said: dict[str, tuple[str, float]],
+                 spread: dict[tuple[str, str], int]) -> bool:
+    """Whether the clip says a word that names topic tag ``d``: a word of its name, or a
+    keyword no other topic tag of its niche has ('build' is #minecraft's and #fortnite's:
+    it names neither)."""
+    return any(st in d.name_words or (st in d.keywords and spread[d.category, st] <= 1)
+               for st in said)
 
 
 def _lead_niche(docs: list[TagDoc], ranked: list[tuple[str, float]],

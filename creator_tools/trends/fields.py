@@ -20,7 +20,7 @@ KINDS: tuple[str, ...] = ("hashtags", "sounds", "looks")
 #: Region of rows that name none.
 DEFAULT_REGION = "GLOBAL"
 #: Hashtag kinds (the ``kind`` column of hashtags).
-TAG_KINDS: tuple[str, ...] = ("broad", "niche", "trending")
+TAG_KINDS: tuple[str, ...] = ("broad", "niche", "topic", "trending")
 #: Sound energy labels.
 ENERGIES: tuple[str, ...] = ("low", "medium", "high")
 
