@@ -52,7 +52,8 @@ def test_shipped_model_was_built_from_the_shipped_corpus():
     assert model.meta["corpus"] == file_digest(shipped_corpus_path()), \
         "the corpus changed: run python tools/train_topics.py"
     assert model.labels == NICHES
-    assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 2_000_000
+    # About 2 MB at 5,700 rows: the wheel stays small.
+    assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 2_500_000
 
 
 def test_training_is_reproducible():

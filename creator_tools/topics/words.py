@@ -60,9 +60,17 @@ def weight(word: str) -> float:
         if unit in _ORDINALS:
             return 0.0
         return QUANTITY_WEIGHT if len(unit) == 1 else weight(unit)
+    if word in FORMAT_WORDS:
+        return FORMAT_WEIGHT
     z = zipf(word)
     return max(0.0, min(1.0, (GENERIC_ZIPF - z) / (GENERIC_ZIPF - RARE_ZIPF)))
 
+
+#: Names of video formats that creators of every niche use ("pov: the timing on this soft
+#: scramble"): rare in written English, so word frequency alone would rate them topic words.
+FORMAT_WORDS = frozenset({"pov", "storytime"})
+#: What a format word weighs: about what a common word does ("challenge").
+FORMAT_WEIGHT = 0.3
 
 #: A number with a unit ("20kg", "10k", "2am", "90s") is read as its unit: every number
 #: of it shares one stem ("0kg"), so "10k streams" meets the corpus's "1k streams" and a
