@@ -165,6 +165,54 @@ def test_first_use_creates_the_index_from_trends(env, tmp_path):
     assert r.returncode == 0 and json.loads(r.stdout)["index"] == str(other)
 
 
+def test_a_new_starter_list_replaces_the_old_one_and_keeps_the_creators_imports(tmp_path):
+    """A release with another starter list: opening an index filled from the old one puts
+    the new rows in place of the old (a tag's new kind, a new tag, a dropped tag), once; the
+    creator's own import stays current. An index made before the starter keys existed (its
+    starter snapshots known by their import time) is refreshed too."""
+    import shutil
+
+    starter = tmp_path / "starter"
+    shutil.copytree(asset_path("trends"), starter)
+    db = tmp_path / "t.sqlite"
+    mine = tmp_path / "mine.csv"
+    mine.write_text("tag,category,views,as_of,source\n#fortnite,gaming,5000000,2026-12-01,me\n",
+                    encoding="utf-8")
+    with TrendIndex(db, seed_dir=starter) as idx:
+        idx.import_file(mine)
+        before = {it.item: it for it in idx.current("hashtags")}
+    assert before["#fortnite"].fields["views"] == 5_000_000 and "#gaminghighlights" not in before
+
+    rows = (starter / "hashtags.csv").read_text(encoding="utf-8").splitlines()
+    rows = [r.replace(",topic,0", ",niche,0") if r.startswith("#minecraft,") else r
+            for r in rows if not r.startswith("#roblox,")]
+    rows.append("#gaminghighlights,gaming,GLOBAL,,,,,2026-12-05,test,Highlights,"
+                "clips highlights,niche,0")
+    (starter / "hashtags.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    def opened() -> dict:
+        with TrendIndex(db, seed_dir=starter) as idx:
+            return ({it.item: it for it in idx.current("hashtags")}, len(idx.snapshots()))
+
+    for _ in range(2):  # the second opening finds nothing to do
+        after, snapshots = opened()
+        assert snapshots == 4  # three starter snapshots, refilled in place, and mine
+        assert after["#minecraft"].fields["kind"] == "niche"
+        assert "#gaminghighlights" in after and "#roblox" not in after
+        assert after["#fortnite"].fields["views"] == 5_000_000
+        assert after["#fortnite"].fields["kind"] == "topic"  # from the starter, inherited
+
+    con = sqlite3.connect(db)  # as an index from before the starter keys
+    with con:
+        con.execute("DELETE FROM meta WHERE key LIKE 'starter_%'")
+    con.close()
+    (starter / "hashtags.csv").write_text("\n".join(r for r in rows
+                                                    if not r.startswith("#gaminghighlights,"))
+                                          + "\n", encoding="utf-8")
+    after, snapshots = opened()
+    assert snapshots == 4 and "#gaminghighlights" not in after and "#minecraft" in after
+
+
 def test_missing_local_files_are_marked_unavailable(tmp_path):
     (tmp_path / "assets" / "music").mkdir(parents=True)
     (tmp_path / "assets" / "music" / "lofi-late-night.m4a").write_bytes(b"\0")

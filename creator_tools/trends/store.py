@@ -11,7 +11,13 @@ Schema (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`):
   snapshot; ``data`` is the JSON object of all the row's fields;
 - view ``current_entries``: per ``(kind, item, region)`` the newest row (latest ``as_of``, then
   latest import), with ``prev_*`` columns from the row before it;
-- ``meta(key, value)``: ``created_at``, ``seeded_from``.
+- ``meta(key, value)``: ``created_at``, ``seeded_from``, ``starter_digest`` (of the starter
+  files it holds) and ``starter_snapshots`` (JSON: kind -> the snapshot holding them).
+
+An index filled from a starter index holds that starter list in one snapshot per kind. When
+the starter files change (a new release), opening the index with the same starter (the
+package's, or the same folder) puts the new rows in those snapshots in place of the old ones;
+the creator's own imports are left as they are.
 
 Momentum (:class:`Momentum`) compares the two most recent rows of the same item and region:
 ``rank_change = previous rank - rank`` (positive: climbed), ``views_delta = views - previous
@@ -27,6 +33,7 @@ transaction, all rows or none.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -120,6 +127,32 @@ def shipped_trends_dir() -> Path | None:
         return Path(env)
     folder = asset_path("trends")
     return folder if folder.is_dir() else None
+
+
+def starter_digest(folder: Path) -> str:
+    """A hash of the starter files in ``folder`` (names and bytes)."""
+    h = hashlib.sha1()
+    for name in sorted(SHIPPED_FILES.values()):
+        if (folder / name).is_file():
+            h.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _starter_source(folder: Path) -> str:
+    """``package`` for a package's starter index (this install's or another's), else the
+    folder."""
+    if folder.parts[-3:] == ("creator_tools", "assets", "trends"):
+        return "package"
+    return str(folder.resolve())
+
+
+def _starter(folder: Path) -> list[ParsedImport]:
+    return [load_import(folder / name, kind=kind) for kind, name in SHIPPED_FILES.items()
+            if (folder / name).is_file()]
+
+
+def _set_meta(con: sqlite3.Connection, **values: str) -> None:
+    con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
 
 def _is_file(path: Path) -> bool:
@@ -266,13 +299,11 @@ class TrendIndex(SQLiteStore):
 
     def _ensure_schema(self, seed_dir: Path | None, seed: bool) -> None:
         if self._has_schema(SCHEMA_VERSION):
+            if seed:
+                self._refresh_starter(seed_dir)
             return
         folder = (seed_dir or shipped_trends_dir()) if seed else None
-        parsed = []
-        if folder is not None:  # parse before taking the lock: a bad file changes nothing
-            for kind, name in SHIPPED_FILES.items():
-                if (folder / name).is_file():
-                    parsed.append(load_import(folder / name, kind=kind))
+        parsed = _starter(folder) if folder is not None else []  # a bad file changes nothing
         with self._write() as con:
             if self._version() == SCHEMA_VERSION:  # another process made it meanwhile
                 return
@@ -281,11 +312,49 @@ class TrendIndex(SQLiteStore):
             con.execute("INSERT INTO meta VALUES ('created_at', ?)", (now,))
             con.execute("INSERT INTO meta VALUES ('seeded_from', ?)",
                         (str(folder) if folder else "",))
-            for p in parsed:
-                self._insert(con, p, now)
+            if folder is not None:
+                ids = {p.kind: self._insert(con, p, now) for p in parsed}
+                _set_meta(con, starter_digest=starter_digest(folder),
+                          starter_snapshots=json.dumps(ids))
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.created = True
         self.seeded_from = folder
+
+    def _refresh_starter(self, seed_dir: Path | None) -> None:
+        """Put the starter files' rows in place of the ones the index was filled with, when
+        the files changed since (a new release); an index started empty stays so."""
+        meta = {r["key"]: r["value"] for r in self._query("SELECT key, value FROM meta")}
+        folder = seed_dir or shipped_trends_dir()
+        if not meta.get("seeded_from") or folder is None:
+            return
+        # The same starter as it was filled from: the package's (wherever it is installed
+        # now), or the same folder.
+        if _starter_source(folder) != _starter_source(Path(meta["seeded_from"])):
+            return
+        digest = starter_digest(folder)
+        if meta.get("starter_digest") == digest:
+            return
+        parsed = _starter(folder)
+        with self._write() as con:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("starter_digest") == digest:  # another process did it meanwhile
+                return
+            if "starter_snapshots" in meta:
+                ids = {k: int(v) for k, v in json.loads(meta["starter_snapshots"]).items()}
+            else:  # made before these keys: the first snapshot of each kind, imported in
+                # the transaction that created it (an import in the same second comes after)
+                ids = {k: int(i) for k, i, f in con.execute(
+                    "SELECT kind, MIN(id), file FROM snapshots WHERE imported_at = ?"
+                    " GROUP BY kind", (meta.get("created_at", ""),))
+                    if Path(f).name == SHIPPED_FILES.get(k)}
+            now = _now()
+            for p in parsed:
+                if p.kind in ids:
+                    con.execute("DELETE FROM entries WHERE snapshot_id = ?", (ids[p.kind],))
+                    self._insert(con, p, now, into=ids[p.kind])
+                else:
+                    ids[p.kind] = self._insert(con, p, now)
+            _set_meta(con, starter_digest=digest, starter_snapshots=json.dumps(ids))
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -300,13 +369,22 @@ class TrendIndex(SQLiteStore):
         return self.add(load_import(path, **options))
 
     @staticmethod
-    def _insert(con: sqlite3.Connection, parsed: ParsedImport, now: str) -> int:
-        cur = con.execute(
-            "INSERT INTO snapshots (kind, source, file, format, as_of, imported_at, row_count)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (parsed.kind, parsed.source, parsed.file, parsed.format, parsed.as_of, now,
-             len(parsed.rows)))
-        snapshot_id = int(cur.lastrowid or 0)
+    def _insert(con: sqlite3.Connection, parsed: ParsedImport, now: str, *,
+                into: int | None = None) -> int:
+        """Store ``parsed`` as a new snapshot, or as snapshot ``into`` (emptied first)."""
+        if into is None:
+            cur = con.execute(
+                "INSERT INTO snapshots (kind, source, file, format, as_of, imported_at,"
+                " row_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (parsed.kind, parsed.source, parsed.file, parsed.format, parsed.as_of, now,
+                 len(parsed.rows)))
+            snapshot_id = int(cur.lastrowid or 0)
+        else:
+            con.execute("UPDATE snapshots SET source = ?, file = ?, format = ?, as_of = ?,"
+                        " row_count = ? WHERE id = ?",
+                        (parsed.source, parsed.file, parsed.format, parsed.as_of,
+                         len(parsed.rows), into))
+            snapshot_id = into
         names = [f.name for f in FIELDS[parsed.kind]]
         con.executemany(
             "INSERT INTO entries (snapshot_id, kind, item, region, as_of, rank, views, posts,"
