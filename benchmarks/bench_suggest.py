@@ -11,10 +11,13 @@ it is a location tag the row expects; broad tags (``#fyp``) never count. Figures
 - share of captions with at least 2 topical tags (goal at least 95%);
 - share of captions with a tag of an unrelated niche or a wrong place (goal at most 5%).
 
-Two held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
-while the ranker was tuned, so it is no longer blind) and ``suggest_heldout2.csv`` (216
-captions written 2026-12-05 by someone who saw neither the corpus nor the first set, and
-measured before anyone read its misses): the second is the honest figure. Tuning uses the
+Three held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
+while the ranker was tuned, so it is no longer blind), ``suggest_heldout2.csv`` (216 captions
+written 2026-12-05 by someone who saw neither the corpus nor the first set, and measured
+before anyone read its misses) and ``suggest_heldout3.csv`` (218 captions written later on
+2026-12-05 the same way, by someone who saw no corpus, tuning or held-out caption and no
+code; 2 of its 220 captions that a corpus row matched word for word were dropped before any
+figure was read): the blind sets are the honest figures. Tuning uses the
 corpus's own folds instead (``tools/train_topics.py --tags``).
 
 Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
@@ -48,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 HELDOUT = HERE / "data" / "suggest_heldout.csv"
 HELDOUT2 = HERE / "data" / "suggest_heldout2.csv"
+HELDOUT3 = HERE / "data" / "suggest_heldout3.csv"
 RESULT = HERE / "results" / "suggest.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 CLIP = ROOT / "examples" / "demo.mp4"
@@ -163,29 +167,34 @@ def markdown(result: dict[str, object]) -> str:
     q = result["quality"]
     model = result["model"]
     f = result["quality_fresh"]
+    g = result["quality_fresh3"]
     lines = [
         f"## `creator suggest` hashtags (benchmarks/bench_suggest.py), {result['when']}",
         "",
-        "Two held-out sets, never trained on, no niche given, a fresh index: "
-        f"`benchmarks/data/suggest_heldout2.csv` ({f['captions']} captions written "
-        "2026-12-05 by someone who saw neither the corpus nor the first set; its figures were "
-        "first read in this table: **the blind one**) and `suggest_heldout.csv` "
-        f"({q['captions']} captions of 2026-12-04, in another voice than the corpus; its "
-        "misses were read while the ranker was tuned). Topic model: "
-        f"{model['rows']} training rows, {model['features']} features, {model['estimator']} "
-        f"+ sigmoid calibration, {model['size_kb']} kB. Broad tags never count as topical.",
+        "Three held-out sets, never trained on, no niche given, a fresh index: two blind "
+        f"ones, `benchmarks/data/suggest_heldout3.csv` ({g['captions']} captions written "
+        "2026-12-05 by someone who saw no corpus, tuning or held-out caption and no code) "
+        f"and `suggest_heldout2.csv` ({f['captions']} captions written 2026-12-05 by someone "
+        "who saw neither the corpus nor the first set), whose figures were first read in this "
+        f"table, and `suggest_heldout.csv` ({q['captions']} captions of 2026-12-04, in "
+        "another voice than the corpus; its misses were read while the ranker was tuned). "
+        f"Topic model: {model['rows']} training rows, {model['features']} features, "
+        f"{model['estimator']} + sigmoid calibration, {model['size_kb']} kB. Broad tags "
+        "never count as topical. The goal's verdict is the worse of the two blind sets.",
         "",
-        "| figure | blind set | first set | goal |",
-        "|---|---|---|---|",
-        f"| mean topical tags in the top 5 | **{f['mean_topical']:.2f}** | "
-        f"{q['mean_topical']:.2f} | at least 3.0 ({_verdict(f['mean_topical'], 3.0)}) |",
-        f"| captions with at least 2 topical tags | **{f['two_topical']:.1%}** | "
-        f"{q['two_topical']:.1%} | at least 95% ({_verdict(f['two_topical'], 0.95)}) |",
+        "| figure | blind set 3 | blind set 2 | first set | goal |",
+        "|---|---|---|---|---|",
+        f"| mean topical tags in the top 5 | **{g['mean_topical']:.2f}** | "
+        f"**{f['mean_topical']:.2f}** | {q['mean_topical']:.2f} | at least 3.0 "
+        f"({_verdict(min(f['mean_topical'], g['mean_topical']), 3.0)}) |",
+        f"| captions with at least 2 topical tags | **{g['two_topical']:.1%}** | "
+        f"**{f['two_topical']:.1%}** | {q['two_topical']:.1%} | at least 95% "
+        f"({_verdict(min(f['two_topical'], g['two_topical']), 0.95)}) |",
         f"| captions with a tag of an unrelated niche or a wrong place | "
-        f"**{f['unrelated']:.1%}** | {q['unrelated']:.1%} | at most 5% "
-        f"({_verdict(f['unrelated'], 0.05, at_most=True)}) |",
-        f"| hashtag ranking per caption (in process) | {f['ms_per_caption']} ms | "
-        f"{q['ms_per_caption']} ms | |",
+        f"**{g['unrelated']:.1%}** | **{f['unrelated']:.1%}** | {q['unrelated']:.1%} | "
+        f"at most 5% ({_verdict(max(f['unrelated'], g['unrelated']), 0.05, at_most=True)}) |",
+        f"| hashtag ranking per caption (in process) | {g['ms_per_caption']} ms | "
+        f"{f['ms_per_caption']} ms | {q['ms_per_caption']} ms | |",
     ]
     t = result.get("timing")
     if t:
@@ -215,7 +224,7 @@ def markdown(result: dict[str, object]) -> str:
     for caption, tags in q["examples"].items():
         lines.append(f"- \"{caption}\": " + " ".join(f"`{x['tag']}`" for x in tags))
     lines += ["", "Misses and unrelated tags, caption by caption: "
-              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh`: the blind set)."]
+              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh3`, `quality_fresh`: the blind sets)."]
     return "\n".join(lines)
 
 
@@ -250,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {"when": dt.date.today().isoformat(),
                                  "python": platform.python_version(), "goals": GOALS,
                                  "model": model_info(), "quality": quality(heldout_rows()),
-                                 "quality_fresh": quality(heldout_rows(HELDOUT2))}
+                                 "quality_fresh": quality(heldout_rows(HELDOUT2)),
+                                 "quality_fresh3": quality(heldout_rows(HELDOUT3))}
     if not args.skip_timing:
         result["timing"] = timing(args.repeat)
     section = markdown(result)
