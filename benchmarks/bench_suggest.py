@@ -14,10 +14,11 @@ it is a location tag the row expects; broad tags (``#fyp``) never count. Figures
 Three held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
 while the ranker was tuned, so it is no longer blind), ``suggest_heldout2.csv`` (216 captions
 written 2026-12-05 by someone who saw neither the corpus nor the first set, and measured
-before anyone read its misses) and ``suggest_heldout3.csv`` (218 captions written later on
+before anyone read its misses) and ``suggest_heldout3.csv`` (210 captions written later on
 2026-12-05 the same way, by someone who saw no corpus, tuning or held-out caption and no
-code; 2 of its 220 captions that a corpus row matched word for word were dropped before any
-figure was read): the blind sets are the honest figures. Tuning uses the
+code; of its 220 captions, 2 that a corpus row matched word for word were dropped before any
+figure was read, and 8 that its writer showed as samples, and that a later corpus writer's
+brief echoed, after the first reading): the blind sets are the honest figures. Tuning uses the
 corpus's own folds instead (``tools/train_topics.py --tags``).
 
 Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
