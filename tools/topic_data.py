@@ -64,6 +64,9 @@ NEEDS_CONTEXT = {
 COUNTRY_TAGS = {"US": "#usa", "GB": "#uk", "AE": "#uae", "CZ": "#czechia",
                 "KR": "#southkorea", "CD": "#congo", "CG": "#congo", "NL": "#netherlands",
                 "BA": "#bosnia", "VA": "#vatican"}
+#: A nation's tag, before the country's, for its cities: Edinburgh is #scotland first.
+NATION_TAGS = {("GB", "SCT"): "#scotland", ("GB", "WLS"): "#wales",
+               ("GB", "NIR"): "#northernireland"}
 #: The hashtag creators use for a city where its GeoNames name makes a poor one.
 CITY_TAGS = {"New York City": "#nyc", "Ho Chi Minh City": "#saigon"}
 #: Everyday names for places, beside the GeoNames ones: alias -> (name, country code, kind).
@@ -202,10 +205,10 @@ def build_places(out: Path) -> int:
     rows: dict[str, tuple] = {}
 
     def add(key: str, name: str, kind: str, code: str, population: int, tag: str,
-            common: bool = False) -> None:
+            common: bool = False, nation: str = "") -> None:
         context = int(key in NEEDS_CONTEXT or common)
         country_tag = tags.get(code, "")
-        tag_list = [tag] if kind == "country" else [tag, country_tag]
+        tag_list = [tag] if kind == "country" else [tag, nation, country_tag]
         rows[key] = (key, name, kind, names.get(code, ""), code, population, context,
                      " ".join(dict.fromkeys(t for t in tag_list if t)))
 
@@ -224,7 +227,7 @@ def build_places(out: Path) -> int:
         common = (wordfreq.zipf_frequency(key, "en") >= limit
                   and c["population"] < ALWAYS_CITY_POPULATION)
         add(key, c["name"], "city", c["countrycode"], c["population"], tag_of(c["name"]),
-            common)
+            common, NATION_TAGS.get((c["countrycode"], c["admin1code"]), ""))
     for code, c in countries.items():
         add(ascii_key(c["name"]), c["name"], "country", code, c["population"], tags[code])
     for s in gc.get_us_states().values():
