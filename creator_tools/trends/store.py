@@ -309,9 +309,7 @@ class TrendIndex(SQLiteStore):
                 return
             self._create(con, _SCHEMA)
             now = _now()
-            con.execute("INSERT INTO meta VALUES ('created_at', ?)", (now,))
-            con.execute("INSERT INTO meta VALUES ('seeded_from', ?)",
-                        (str(folder) if folder else "",))
+            _set_meta(con, created_at=now, seeded_from=str(folder) if folder else "")
             if folder is not None:
                 ids = {p.kind: self._insert(con, p, now) for p in parsed}
                 _set_meta(con, starter_digest=starter_digest(folder),
@@ -349,11 +347,7 @@ class TrendIndex(SQLiteStore):
                     if Path(f).name == SHIPPED_FILES.get(k)}
             now = _now()
             for p in parsed:
-                if p.kind in ids:
-                    con.execute("DELETE FROM entries WHERE snapshot_id = ?", (ids[p.kind],))
-                    self._insert(con, p, now, into=ids[p.kind])
-                else:
-                    ids[p.kind] = self._insert(con, p, now)
+                ids[p.kind] = self._insert(con, p, now, into=ids.get(p.kind))
             _set_meta(con, starter_digest=digest, starter_snapshots=json.dumps(ids))
 
     # -- writing --------------------------------------------------------------------------------
@@ -380,6 +374,7 @@ class TrendIndex(SQLiteStore):
                  len(parsed.rows)))
             snapshot_id = int(cur.lastrowid or 0)
         else:
+            con.execute("DELETE FROM entries WHERE snapshot_id = ?", (into,))
             con.execute("UPDATE snapshots SET source = ?, file = ?, format = ?, as_of = ?,"
                         " row_count = ? WHERE id = ?",
                         (parsed.source, parsed.file, parsed.format, parsed.as_of,
