@@ -213,6 +213,32 @@ def test_a_new_starter_list_replaces_the_old_one_and_keeps_the_creators_imports(
     assert snapshots == 4 and "#gaminghighlights" not in after and "#minecraft" in after
 
 
+def test_an_index_from_an_earlier_release_follows_the_packages_starter_list(tmp_path):
+    """An index filled by an earlier release from its checkout's ``trends/`` folder (beside
+    the ``creator_tools`` package) takes the package's new starter rows; one filled from a
+    creator's own folder does not."""
+    import shutil
+
+    def starter(folder: Path, drop: str = "") -> Path:
+        shutil.copytree(asset_path("trends"), folder)
+        rows = (folder / "hashtags.csv").read_text(encoding="utf-8").splitlines()
+        (folder / "hashtags.csv").write_text(
+            "\n".join(r for r in rows if not (drop and r.startswith(drop + ","))) + "\n",
+            encoding="utf-8")
+        return folder
+
+    (tmp_path / "old" / "creator_tools").mkdir(parents=True)
+    old = starter(tmp_path / "old" / "trends", drop="#roblox")
+    mine = starter(tmp_path / "mine", drop="#roblox")
+    package = starter(tmp_path / "new" / "creator_tools" / "assets" / "trends")
+    for seeded, follows in ((old, True), (mine, False)):
+        db = tmp_path / f"{seeded.parent.name}.sqlite"
+        with TrendIndex(db, seed_dir=seeded) as idx:
+            assert "#roblox" not in {it.item for it in idx.current("hashtags")}
+        with TrendIndex(db, seed_dir=package) as idx:
+            assert ("#roblox" in {it.item for it in idx.current("hashtags")}) is follows
+
+
 def test_missing_local_files_are_marked_unavailable(tmp_path):
     (tmp_path / "assets" / "music").mkdir(parents=True)
     (tmp_path / "assets" / "music" / "lofi-late-night.m4a").write_bytes(b"\0")

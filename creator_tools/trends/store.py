@@ -138,10 +138,17 @@ def starter_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+#: Where releases kept the package's starter index, relative to the package's parent folder:
+#: now ``creator_tools/assets/trends``; before, ``creator_tools/trends/data`` in a wheel and
+#: ``trends`` beside the package in a checkout.
+_PACKAGE_STARTERS = (("creator_tools", "assets", "trends"), ("creator_tools", "trends", "data"))
+
+
 def _starter_source(folder: Path) -> str:
-    """``package`` for a package's starter index (this install's or another's), else the
-    folder."""
-    if folder.parts[-3:] == ("creator_tools", "assets", "trends"):
+    """``package`` for a package's starter index (this install's or another's, this release's
+    place for it or an earlier one's), else the folder."""
+    if folder.parts[-3:] in _PACKAGE_STARTERS or (
+            folder.name == "trends" and (folder.parent / "creator_tools").is_dir()):
         return "package"
     return str(folder.resolve())
 
