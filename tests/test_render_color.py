@@ -92,19 +92,73 @@ def test_look_matches_the_lut_in_the_sources_matrix(tmp_path, monkeypatch, tag, 
     assert good > psnr(graded, no_look) + 10.0  # measured 30-31 dB
 
 
-@pytest.mark.parametrize(("exposure", "gamma", "expected"), [
-    (0.0, 1.0, []),
-    (1e-6, 1.00001, []),  # written as brightness=0.0000:gamma=1.0000: eq would only copy
-    (-1e-6, 1.0, []),
-    (0.0, 1.512, ["eq=brightness=0.0000:gamma=1.5120"]),
-    (-0.5, 1.0, ["eq=brightness=-0.0500:gamma=1.0000"]),
+@pytest.mark.parametrize(("exposure", "gamma", "changes"), [
+    (0.0, 1.0, False),
+    (1e-6, 1.00001, False),  # rounds to brightness 0.0000, gamma 1.0000: a copy
+    (-1e-6, 1.0, False),
+    (0.0, 1.512, True),
+    (-0.5, 1.0, True),
 ])
-def test_an_eq_is_written_only_when_it_changes_the_picture(tmp_path, exposure, gamma, expected):
+def test_a_tone_curve_is_written_only_when_it_changes_the_picture(tmp_path, exposure, gamma,
+                                                                   changes):
     from types import SimpleNamespace
 
     from creator_tools.edit.plan import Enhance
     from creator_tools.edit.video_graph import _grade
 
     plan = SimpleNamespace(enhance=Enhance(exposure=exposure, gamma=gamma), look=Look())
-    video = SimpleNamespace(yuv_matrix="bt709", full_range=False)
-    assert _grade(plan, tmp_path, video, tonemapped=False) == expected  # type: ignore[arg-type]
+    video = SimpleNamespace(yuv_matrix="bt709", full_range=False, bit_depth=8)
+    got = _grade(plan, tmp_path, video, tonemapped=False)  # type: ignore[arg-type]
+    assert got == ([got[0]] if changes else [])
+    assert not changes or got[0].startswith("lutyuv=y='clip(16+219*")
+
+
+def grey_ramp() -> Path:
+    """1 s of a horizontal grey ramp from limited-range black (16) to white (235), lossless."""
+    def build(out: Path) -> None:
+        mediagen.ffmpeg("-f", "lavfi", "-i", f"color=gray:s={W}x{H}:r=30:d=1,format=yuv420p,"
+                        f"geq=lum='16+floor(X*220/{W})':cb=128:cr=128",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0",
+                        "-pix_fmt", "yuv420p", "-color_range", "tv", str(out))
+
+    return mediagen._cached("grey-ramp", "mp4", {"v": 1}, build)
+
+
+def luma_row(path: Path) -> np.ndarray:
+    out = subprocess.run([*base_args(), "-i", input_path_arg(path), "-frames:v", "1",
+                          "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(out, np.uint8)[: W * H].reshape(H, W)[H // 2].astype(float)
+
+
+@pytest.mark.parametrize("look", [None, "teal-orange"])
+def test_a_lifted_gamma_keeps_black_black_and_white_white(tmp_path, monkeypatch, look):
+    """ffmpeg's eq gamma turned limited-range black (16) into grey (41); the tone curve
+    works between black and white, alone (lutyuv) or folded into the look's LUT."""
+    from creator_tools.edit.plan import Enhance
+    from creator_tools.looks.tone import luma_curve
+
+    monkeypatch.setenv("CREATOR_CACHE_DIR", str(tmp_path / "cache"))
+    clip = grey_ramp()
+    a = analyze(clip)
+    chosen = Look(look, str(asset_path("luts", f"{look}.cube")), 1.0) if look else Look()
+    plan = make_plan(a, EditOptions(look=chosen, music=None, cut="none", enhance=False,
+                                    voice_cleanup=False))
+    plan.enhance = Enhance(gamma=1.6)
+    plan.output = replace(OutputSpec(width=W, height=H, preset="ultrafast", crf=1),
+                          fps=plan.output.fps)
+    out = render(plan, tmp_path / "lifted.mp4").output
+    src, got = luma_row(clip), luma_row(out)
+    if look is None:
+        want = 16 + 219 * luma_curve((src - 16) / 219, brightness=0.0, gamma=1.6)
+        assert np.abs(got - want)[4:-4].max() <= 2.0  # measured 1.0 (eq: 20)
+    else:  # the look's own tones on top of the curve, as the LUT maps the lifted greys
+        lut = read_cube(asset_path("luts", f"{look}.cube"))
+        grey = luma_curve((src - 16) / 219, brightness=0.0, gamma=1.6)
+        rgb = np.clip(np.rint(np.clip(grey, 0, 1) * 255), 0, 255).astype(np.uint8)
+        mapped = apply_lut(lut, np.repeat(rgb[:, None], 3, axis=1)).astype(float) / 255
+        want = 16 + 219 * (mapped @ np.array([0.2126, 0.7152, 0.0722]))
+        assert np.abs(got - want)[8:-8].max() <= 3.0  # measured 2.2 (eq: 16)
+    assert got[:4].mean() < 20  # black stays black (eq gave 41)
+    assert got[-4:].mean() > 230  # white stays white
+    assert got[W // 4] > src[W // 4] + 15  # the shadows are lifted (measured +24)

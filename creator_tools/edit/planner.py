@@ -31,6 +31,7 @@ from creator_tools.edit.plan import (
 )
 from creator_tools.edit.reframe import CropGeometry
 from creator_tools.errors import NoVideoError, OptionError
+from creator_tools.looks.tone import gamma_for
 from creator_tools.settings import ASPECTS, EDIT_DEFAULTS, PLATFORMS
 
 _D: dict[str, Any] = EDIT_DEFAULTS  # the schema's defaults
@@ -201,6 +202,11 @@ def _fps(a: Analysis, cap: float) -> Fraction:
     return fps
 
 
+#: Where an underexposed clip's mean luma is lifted to (0..1), and the largest gamma used.
+MID_GREY = 0.45
+MAX_LIFT_GAMMA = 2.4
+
+
 def _enhance(a: Analysis, o: EditOptions) -> Enhance:
     v = a.media.video
     hdr = bool(v and v.hdr)
@@ -209,7 +215,7 @@ def _enhance(a: Analysis, o: EditOptions) -> Enhance:
     c = a.color.overall
     gamma = 1.0
     if c.brightness < 0.38:
-        gamma = min(1.8, max(1.0, math.log(max(c.brightness, 0.02)) / math.log(0.45)))
+        gamma = gamma_for(max(c.brightness, 0.02), MID_GREY, low=1.0, high=MAX_LIFT_GAMMA)
     elif a.color.overexposed:
         gamma = 0.85
     red = blue = 1.0

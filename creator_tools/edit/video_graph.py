@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from creator_tools.edit.filtergraph import (
     curve_expr,
     cut_and_join,
@@ -16,7 +18,15 @@ from creator_tools.edit.filtergraph import (
     zoom_changes,
 )
 from creator_tools.edit.plan import EditPlan
-from creator_tools.looks.cube import Lut3D, blend, read_cube, separable_curves, write_cube
+from creator_tools.looks.cube import (
+    Lut3D,
+    blend,
+    compose,
+    read_cube,
+    separable_curves,
+    write_cube,
+)
+from creator_tools.looks.tone import TOE, is_identity, lift_luma
 from creator_tools.media.ffmpeg_escape import escape_filter_path
 from creator_tools.media.probe import MediaInfo, VideoInfo
 
@@ -153,6 +163,8 @@ def _window(plan: EditPlan, v: VideoInfo, workdir: Path, tag: str = "") -> list[
 
 #: zimg names of the YUV matrices :class:`VideoInfo` reports.
 _ZIMG_MATRIX = {"bt709": "709", "bt601": "170m", "bt2020": "2020_ncl"}
+#: Grid of a look's LUT that also holds the tone curve and the white balance.
+FOLDED_LUT_SIZE = 33
 
 
 def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> list[str]:
@@ -160,15 +172,16 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> 
 
     The RGB steps (white balance, the LUT) run on planar float RGB converted by zscale with the
     source's own matrix and range: there ffmpeg's lut3d has its SIMD path, and zimg converts
-    about twice as fast as swscale's 8-bit RGB path (see docs/benchmarks.md). A source in
+    about twice as fast as swscale's 8-bit RGB path (see docs/benchmarks.md). With a 3D look,
+    the tone curve (exposure, gamma) and the white balance are folded into its LUT; otherwise
+    the curve is a ``lutyuv`` on luma, between the picture's black and white. A source in
     another matrix or in full range is converted to BT.709 limited range even without a look,
     so the output's colour tags tell the truth.
     """
     e = plan.enhance
     out = []
-    brightness, gamma = round(e.exposure * 0.1, 4), round(e.gamma, 4)
-    if brightness or gamma != 1.0:  # as written: an eq of 0.0000 and 1.0000 is a copy
-        out.append(f"eq=brightness={brightness + 0.0:.4f}:gamma={gamma:.4f}")
+    brightness, gamma = round(e.exposure * 0.1, 4) + 0.0, round(e.gamma, 4)
+    tone = not is_identity(brightness=brightness, gamma=gamma)  # 1e-6 off is no change
     matrix, full = ("bt709", False) if tonemapped else (v.yuv_matrix, v.full_range)
     source = f"min={_ZIMG_MATRIX[matrix]}:rin={'full' if full else 'limited'}"
     rgb, rgb_format = [], "gbrpf32le"
@@ -184,12 +197,22 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> 
         rgb_format = "gbrp16le"
         rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
                                         for i, c in enumerate("rgb")))
-    else:
-        if gains:
-            rgb.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
-        if lut is not None:
-            cube = write_cube(lut, workdir / "look.cube")  # under a plain name
-            rgb.append(f"lut3d=file={escape_filter_path(str(cube))}:interp=tetrahedral")
+    elif lut is not None:
+        # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
+        # The curve is steep near black, so the LUT gets a finer grid (33 points cost
+        # lut3d no more than 17).
+        if tone or gains:
+            g = np.array([e.red_gain, 1.0, e.blue_gain])
+            lut = compose(lut, lambda c: lift_luma(c, brightness=brightness, gamma=gamma) * g,
+                          size=max(lut.size, FOLDED_LUT_SIZE))
+            tone = False
+        cube = write_cube(lut, workdir / "look.cube")  # under a plain name
+        rgb.append(f"lut3d=file={escape_filter_path(str(cube))}:interp=tetrahedral")
+    elif gains:
+        rgb.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
+    if tone:
+        depth = 8 if tonemapped else v.bit_depth
+        out.append(_tone_filter(brightness, gamma, depth=depth, full=full))
     # Back to 4:2:0 while the picture is small: scaling and encoding stay in YUV.
     if rgb:
         out += [f"zscale={source}", f"format={rgb_format}", *rgb, "zscale=m=709:r=limited",
@@ -197,6 +220,20 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool) -> 
     elif matrix != "bt709" or full:
         out += [f"zscale={source}:m=709:r=limited", "format=yuv420p"]
     return out
+
+
+def _tone_filter(brightness: float, gamma: float, *, depth: int, full: bool) -> str:
+    """:func:`~creator_tools.looks.tone.luma_curve` on the luma plane, between the picture's
+    own black and white code values (``depth`` bits, full or limited range)."""
+    depth = depth if 8 <= depth <= 16 else 8
+    scale = 1 << (depth - 8)
+    black, white = (0, (1 << depth) - 1) if full else (16 * scale, 235 * scale)
+    span = white - black
+    p = 1 / gamma
+    lo, hi = TOE**p, (1 + TOE) ** p
+    expr = (f"clip({black}+{span}*(pow(max((val-{black})/{span}+{brightness:.4f},0)+{TOE},"
+            f"{p:.6f})-{lo:.6f})/{hi - lo:.6f},0,{(1 << depth) - 1})")
+    return f"lutyuv=y='{expr}'"
 
 
 def _burned_captions(plan: EditPlan, workdir: Path) -> list[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -375,6 +376,64 @@ def apply_lut(lut: Lut3D, rgb: np.ndarray) -> np.ndarray:
                     acc += flat[corner] * (wr * wg * wb)
         out[start : start + _CHUNK] = np.clip(np.rint(acc * 255.0), 0, 255).astype(np.uint8)
     return out.reshape(rgb.shape)
+
+
+def sample_lut(lut: Lut3D, rgb: np.ndarray) -> np.ndarray:
+    """``lut`` at float RGB points, by trilinear interpolation.
+
+    Parameters
+    ----------
+    lut
+        The LUT. Inputs are scaled to its domain; values outside it are clamped to the edge
+        (as ffmpeg's ``lut3d`` does).
+    rgb
+        Float RGB, shape ``(..., 3)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the shape of ``rgb``: the LUT's output (not clipped).
+    """
+    rgb = np.asarray(rgb, dtype=np.float64)
+    n = lut.size
+    lo, hi = np.asarray(lut.domain_min), np.asarray(lut.domain_max)
+    pos = np.clip((rgb.reshape(-1, 3) - lo) / (hi - lo), 0.0, 1.0) * (n - 1)
+    base = np.minimum(pos.astype(np.intp), n - 2)
+    frac = pos - base
+    table = lut.table.astype(np.float64)  # [b, g, r, channel]
+    out = np.zeros(pos.shape)
+    for db in (0, 1):
+        wb = frac[:, 2] if db else 1.0 - frac[:, 2]
+        for dg in (0, 1):
+            wg = frac[:, 1] if dg else 1.0 - frac[:, 1]
+            for dr in (0, 1):
+                wr = frac[:, 0] if dr else 1.0 - frac[:, 0]
+                corner = table[base[:, 2] + db, base[:, 1] + dg, base[:, 0] + dr]
+                out += corner * (wr * wg * wb)[:, None]
+    return out.reshape(rgb.shape)
+
+
+def compose(lut: Lut3D, before: Callable[[np.ndarray], np.ndarray], *, size: int) -> Lut3D:
+    """One LUT doing ``before`` and then ``lut``: ``lut`` sampled at ``before`` of each point
+    of a ``size`` grid over the unit cube.
+
+    Parameters
+    ----------
+    lut
+        The look applied second.
+    before
+        A colour transform on float RGB, shape ``(..., 3)`` in and out (0..1).
+    size
+        Grid points per axis of the result (a steep ``before`` needs more than the look).
+
+    Returns
+    -------
+    Lut3D
+        Over the unit domain, titled as ``lut``.
+    """
+    grid = _grid(size).astype(np.float64)
+    table = sample_lut(lut, before(grid))
+    return Lut3D(size, table.astype(np.float32), title=lut.title)
 
 
 def blend(lut: Lut3D, strength: float) -> Lut3D:
