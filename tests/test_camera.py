@@ -107,3 +107,44 @@ def test_a_small_source_is_noted_and_can_keep_its_size():
     notes = []
     assert _output_size(1920, 1080, (1080, 1920), keep=True, notes=notes) == (1080, 1920)
     assert notes == []
+
+
+def _program_cost(t, p, target, size, zone_lower, zone_upper, s):
+    """The objective of ``camera._axis``'s linear program for path ``p`` (scene coordinates)."""
+    dt = np.diff(t)
+    h = float(np.median(dt))
+    w = np.concatenate([[dt[0]], 0.5 * (dt[:-1] + dt[1:]), [dt[-1]]])
+    slack = np.maximum.reduce([np.zeros(p.size), p - zone_upper, zone_lower - p])
+    return (s.motion * np.abs(np.diff(p)).sum()
+            + s.acceleration / h * np.abs(np.diff(p, 2)).sum()
+            + s.jerk / h**2 * np.abs(np.diff(p, 3)).sum()
+            + s.subject * (w * slack).sum() + s.centring * (w * np.abs(p - target)).sum())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_still_window_is_chosen_only_where_the_program_agrees(seed, monkeypatch):
+    """The shortcut that skips the linear program for a window that can hold still costs no
+    more than the program's own optimum, on swaying, drifting and wandering subjects."""
+    import creator_tools.edit.camera as cam
+
+    rng = np.random.default_rng(seed)
+    s = CameraSettings()
+    seconds = float(rng.uniform(4, 45))
+    t = np.arange(0.0, seconds, 1 / s.rate)
+    drift = rng.uniform(-0.08, 0.08) * t / seconds
+    centre = 0.5 + drift + rng.uniform(0.005, 0.04) * np.sin(rng.uniform(0.5, 3) * t)
+    size = np.full(t.size, rng.uniform(0.05, 0.2))
+    half = 0.5 * 9 / 16 * 9 / 16
+    zero = np.zeros(t.size)
+    still = cam._axis(t, zero, centre, size, half, s)
+    monkeypatch.setattr(cam, "_still_framing", lambda *a, **k: None)
+    solved = cam._axis(t, zero, centre, size, half, s)
+    zone = np.full(t.size, s.comfort * half) * (1.0 - cam._lead_share(t, centre, half, s))
+    args = (centre, size, centre + size / 2 - zone, centre - size / 2 + zone, s)
+    assert _program_cost(t, still, *args) <= _program_cost(t, solved, *args) + 1e-6
+    monkeypatch.undo()
+    took = cam._still_framing(centre, centre + size / 2 - zone, centre - size / 2 + zone,
+                              np.full(t.size, half), np.full(t.size, 1 - half),
+                              np.full(t.size, 1 / s.rate), s)
+    if took is not None:  # the shortcut was used: a window that holds still
+        assert np.ptp(still) == 0.0

@@ -226,12 +226,15 @@ def _axis(t: np.ndarray, c: np.ndarray, centre: np.ndarray, size: np.ndarray, ha
     lower = target + size / 2 - zone
     if n < 4:
         return np.clip(np.clip(target, lo, hi) + c, half, 1.0 - half)
+    dt = np.diff(t)
+    w = np.concatenate([[dt[0]], 0.5 * (dt[:-1] + dt[1:]), [dt[-1]]])  # time per sample
+    still = _still_framing(target, lower, upper, lo, hi, w, s)
+    if still is not None:
+        return np.clip(still + c, half, 1.0 - half)
     from scipy import sparse
     from scipy.optimize import linprog
 
-    dt = np.diff(t)
     h = float(np.median(dt)) if dt.size else 1.0
-    w = np.concatenate([[dt[0]], 0.5 * (dt[:-1] + dt[1:]), [dt[-1]]])  # time per sample
     diff = [sparse.diags([-1.0, 1.0], [0, 1], shape=(n - 1, n)),
             sparse.diags([1.0, -2.0, 1.0], [0, 1, 2], shape=(n - 2, n)),
             sparse.diags([-1.0, 3.0, -3.0, 1.0], [0, 1, 2, 3], shape=(n - 3, n))]
@@ -273,6 +276,32 @@ def _axis(t: np.ndarray, c: np.ndarray, centre: np.ndarray, size: np.ndarray, ha
                      method="highs")
     p = result.x[:n] if result.status == 0 else np.clip(target, lo, hi)
     return np.clip(p + c, half, 1.0 - half)
+
+
+def _still_framing(target: np.ndarray, lower: np.ndarray, upper: np.ndarray, lo: np.ndarray,
+                   hi: np.ndarray, w: np.ndarray, s: CameraSettings) -> np.ndarray | None:
+    """The optimum of :func:`_axis`'s program when it is a window that holds still; ``None``
+    when that is not known without solving it.
+
+    Where one position keeps the box in the zone at every sample (within ``lower..upper``
+    and the picture's ``lo..hi``), and the shot is short enough that following the subject
+    cannot pay (``centring * T <= motion`` and ``<= subject * w_min``, ``T`` the shot's
+    length), no path costs less than the best such position: the time-weighted median of
+    the subject's centre, clipped to that interval. (Any path ``P`` costs at least
+    ``motion * TV(P) + centring * sum(w |P - target|) + subject * sum(w slack)``; a position
+    ``q`` in the interval and within ``P``'s range, or at the interval's edge nearest it,
+    is within ``TV(P)`` plus one sample's slack of every ``P_i``, so holding it costs no
+    more.)
+    """
+    a = max(float(np.max(lower)), float(np.max(lo)))
+    b = min(float(np.min(upper)), float(np.min(hi)))
+    span = float(np.sum(w))
+    if a > b or s.centring * span > min(s.motion, s.subject * float(np.min(w))):
+        return None
+    order = np.argsort(target, kind="stable")
+    cum = np.cumsum(w[order])
+    median = float(target[order][int(np.searchsorted(cum, cum[-1] / 2))])
+    return np.full(target.size, min(max(median, a), b))
 
 
 def _lead_share(t: np.ndarray, target: np.ndarray, half: float, s: CameraSettings
