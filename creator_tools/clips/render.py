@@ -163,7 +163,7 @@ def _render_one(result: ClipsResult, clip: Clip, choices: EditChoices, info: Med
     plan = clip_plan(result, clip, choices, info=info)
     written: list[Path] = []
     try:
-        render(plan, video, force=force, progress=progress, threads=threads)
+        render(plan, video, force=force, progress=progress, threads=threads, info=info)
         written.append(video)
         made = video.stat()
         plan.origin = Origin(tool=f"creator-tools {__version__}",

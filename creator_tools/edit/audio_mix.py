@@ -25,7 +25,7 @@ from creator_tools.edit.plan import EditPlan
 from creator_tools.errors import InputError
 from creator_tools.media.ffmpeg import input_path_arg
 from creator_tools.media.loudness import SILENCE_LUFS, Loudness
-from creator_tools.media.probe import MediaInfo
+from creator_tools.media.probe import AudioInfo, MediaInfo
 
 #: Sample rate of the mix, Hz.
 MIX_RATE = 48000
@@ -74,7 +74,7 @@ def mix_pass(plan: EditPlan, info: MediaInfo) -> MixPass | None:
     total = plan.duration
     if has_audio:
         inputs += ["-i", input_path_arg(src.path)]
-        chains += _speech(plan)
+        chains += _speech(plan, info.audio)
         label = "speech"
     if music is not None:
         idx = 1 if has_audio else 0
@@ -108,8 +108,12 @@ def mix_pass(plan: EditPlan, info: MediaInfo) -> MixPass | None:
     return MixPass(inputs, ";\n".join(chains))
 
 
-def _speech(plan: EditPlan) -> list[str]:
-    """Input 0's audio cut by the segments, cleaned up and levelled: ``[speech]``."""
+def _speech(plan: EditPlan, audio: AudioInfo) -> list[str]:
+    """Input 0's audio cut by the segments, cleaned up and levelled: ``[speech]``.
+
+    The clean-up runs at the source's own rate and channel count where they are lower than
+    the mix's (a phone's 16 kHz mono costs a sixth of 48 kHz stereo); the result is then
+    brought to the mix's rate and layout."""
     # The source's sound on the picture's timeline: silence where the stream starts late, has
     # a gap (over 0.1 s) or ends early, so that every segment lasts as long as its picture
     # and no cut's sound slides onto another's.
@@ -121,7 +125,11 @@ def _speech(plan: EditPlan) -> list[str]:
         fade = min(0.01, d / 4)
         pieces.append(f"atrim=start={a:.6f}:end={b:.6f},asetpts=PTS-STARTPTS,"
                       f"afade=t=in:d={fade:.4f},afade=t=out:st={d - fade:.6f}:d={fade:.4f}")
-    chains = cut_and_join(f"[0:a:0]aresample={MIX_RATE}:async=1:first_pts=0,{STEREO_FLOAT},"
+    rate = min(audio.sample_rate, MIX_RATE) if audio.sample_rate > 0 else MIX_RATE
+    layout = "mono" if audio.channels == 1 else "stereo"
+    own = rate != MIX_RATE or layout != "stereo"
+    chains = cut_and_join(f"[0:a:0]aresample={rate}:async=1:first_pts=0,"
+                          f"aformat=sample_fmts=fltp:channel_layouts={layout},"
                           f"apad=whole_dur={end:.6f}", pieces, audio=True, out="acat")
     steps = []
     if plan.enhance.voice_cleanup:
@@ -133,6 +141,8 @@ def _speech(plan: EditPlan) -> list[str]:
     if measured is not None and measured > SILENCE_LUFS:
         gain = max(-20.0, min(24.0, plan.audio.target_lufs - measured))
         steps.append(f"volume={gain:.2f}dB")
+    if own:
+        steps += [f"aresample={MIX_RATE}", STEREO_FLOAT]
     chains.append("[acat]" + (",".join(steps) if steps else "anull") + "[speech]")
     return chains
 

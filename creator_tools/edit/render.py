@@ -188,10 +188,12 @@ def ffmpeg_message(line: str) -> str:
 
 
 def render(plan: EditPlan, output: str | Path, *, force: bool = False,
-           progress: Progress | None = None, threads: int | None = None) -> RenderResult:
+           progress: Progress | None = None, threads: int | None = None,
+           info: MediaInfo | None = None) -> RenderResult:
     """Render ``plan`` to ``output`` atomically (temporary file, then rename).
 
-    ``threads`` caps ffmpeg's threads (see :func:`build_commands`).
+    ``threads`` caps ffmpeg's threads (see :func:`build_commands`); ``info`` is the main
+    source's probe when the caller has it (a long source's probe reads every packet's time).
 
     Raises
     ------
@@ -207,7 +209,7 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
     inputs = tuple(s.path for s in plan.sources)
     if plan.audio.music:
         inputs += (plan.audio.music.file,)
-    info = probe(src.path)
+    info = info or probe(src.path)
     total = plan.duration
     workdir = Path(tempfile.mkdtemp(prefix="creator-render-"))
     parts: Path | None = None
