@@ -304,13 +304,15 @@ def build_talk(out: Path, *, topics: Sequence[Sequence[str]] = TOPICS[:5],
                real: tuple[Path, Path] | None = None, real_every: int = 0,
                size: tuple[int, int] = (640, 360), fps: int = 30, shot_every: float = 23.0,
                seed: int = 0, grain: int = 0, ffmpeg: Sequence[str] = ("ffmpeg",),
-               x264: Sequence[str] = ("-preset", "ultrafast")) -> Talk:
+               x264: Sequence[str] = ("-preset", "ultrafast"),
+               aac: Sequence[str] = ("-b:a", "96k")) -> Talk:
     """Write the talk to ``out`` (H.264 + AAC mp4) and return its truth.
 
     ``real`` is ``(wav, stm)`` of the real voice to mix in after the second topic (and after
     every ``real_every`` topics more, when not 0). ``grain`` (0-100) adds a camera sensor's
-    noise to the picture, so that it costs an encoder what camera footage costs. ``ffmpeg`` is
-    the command that runs ffmpeg.
+    noise to the picture, so that it costs an encoder what camera footage costs. ``aac`` are
+    the AAC encoder's options (the voice is 16 kHz mono; ``-ar 48000 -ac 2`` makes the sound
+    a camera or a screen recorder writes). ``ffmpeg`` is the command that runs ffmpeg.
     """
     import soundfile as sf
 
@@ -347,13 +349,13 @@ def build_talk(out: Path, *, topics: Sequence[Sequence[str]] = TOPICS[:5],
                *([] if loop else ["-map", "3:a"]),
                "-t", f"{period if loop else duration:.3f}", "-c:v", "libx264", *x264,
                "-crf", "26", "-g", str(2 * fps),
-               *([] if loop else ["-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart"]),
+               *([] if loop else ["-c:a", "aac", *aac, "-movflags", "+faststart"]),
                str(picture if loop else out)]
         subprocess.run(cmd, check=True, capture_output=True)
         if loop:
             subprocess.run([*ffmpeg, "-loglevel", "error", "-y", "-stream_loop", "-1",
                             "-i", str(picture), "-i", str(wav), "-map", "0:v", "-map", "1:a",
-                            "-t", f"{duration:.3f}", "-c:v", "copy", "-c:a", "aac", "-b:a",
-                            "96k", "-movflags", "+faststart", str(out)],
+                            "-t", f"{duration:.3f}", "-c:v", "copy", "-c:a", "aac", *aac,
+                            "-movflags", "+faststart", str(out)],
                            check=True, capture_output=True)
     return Talk(out, duration, tuple(sentences), tuple(spans), tuple(cuts))
