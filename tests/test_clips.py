@@ -256,3 +256,21 @@ def test_python_api(talk, found, tmp_path, cache_env):
     back = ClipsResult.from_dict(json.loads(json.dumps(data)))
     assert back.to_dict() == data
     assert Path(data["source"]) == talk.path
+
+
+def test_a_comma_and_three_bins_of_quiet_end_a_sentence():
+    """A comma followed by quiet for CLAUSE_PAUSE (three 0.1 s bins of the level curve) ends
+    a sentence: the bins' edges (57.5, 57.8) once made 0.29999999 s, and Whisper's "beans,
+    why do most people..." stayed one sentence across two topics."""
+    from creator_tools.captions.transcript import Word
+    from creator_tools.clips.sentences import CLAUSE_PAUSE, Quiet, split_sentences
+
+    rate = 10.0
+    db = np.full(1000, -80.0)
+    db[560:575] = db[578:589] = -20.0  # speech, with quiet from 57.5 to 57.8 s between
+    words = [Word(56.0, 56.9, "tell"), Word(56.96, 57.56, "beans,"),
+             Word(58.10, 58.18, "why"), Word(58.2, 58.9, "money?")]
+    got = split_sentences(words, Quiet(db, rate))
+    assert [s.text for s in got] == ["tell beans,", "why money?"], got
+    assert CLAUSE_PAUSE == pytest.approx(0.3)
+    assert got[0].end == pytest.approx(57.5) and got[1].start == pytest.approx(57.8)

@@ -116,6 +116,7 @@ def split_sentences(words: Sequence[Word], quiet: Quiet) -> list[Sentence]:
         q = quiet.gap(w, nxt)
         # Whisper's own gaps between words say little: trust the sound when it is known.
         pause = (q[1] - q[0]) if q else 0.0 if quiet.known else max(0.0, nxt.start - w.end)
+        pause = round(pause, 6)  # three 0.1 s bins of quiet are 0.3 s, not 0.29999999
         text = w.text.rstrip("\"')]”’")
         if (text.endswith(_END) or (text.endswith(_CLAUSE) and pause >= CLAUSE_PAUSE)
                 or pause >= LONG_PAUSE):
