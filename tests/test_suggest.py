@@ -11,6 +11,7 @@ import pytest
 from creator_tools.analysis.engine import analyze
 from creator_tools.errors import UsageError
 from creator_tools.settings import load_profile, set_value, unset_value
+from creator_tools.suggest.catalog import shipped_looks
 from creator_tools.suggest.engine import suggest
 from creator_tools.suggest.hashtags import RIVAL_SHARE, rank_tags, suggest_hashtags, tag_docs
 from creator_tools.suggest.looks import suggest_looks
@@ -270,6 +271,24 @@ def test_looks_follow_the_clip_colour():
     assert names.index("cool") < names.index("warm")
     assert any("already warm" in r for r in ranked[names.index("warm")].reasons)
 
+
+
+def test_an_edit_that_lifts_a_dim_clip_does_not_pick_a_look_to_lift_it_again():
+    """With the exposure fix on (the edit's default), a dim clip is lifted to mid-grey before
+    the look; bright-lift on top washed it out (gamma 1.9 and bright-lift at 80% on the
+    bench_clips talk)."""
+    from creator_tools.looks.tone import UNDEREXPOSED
+
+    dark = analyze(mediagen.simple_clip(
+        "dark", vcodec=("libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-vf",
+                        "scale=320:240,eq=brightness=-0.4:contrast=0.5")))
+    assert dark.color.overall.brightness < UNDEREXPOSED
+    lifting = {lk.name for lk in shipped_looks().values()
+               if lk.lifts_shadows or lk.brightness > 0}
+    fixed = suggest_looks(dark, top=1, exposure_fixed=True)[0]
+    assert fixed.name not in lifting, fixed
+    assert not any("underexposed" in r for r in fixed.reasons)
+    assert suggest_looks(dark, top=1)[0].name in lifting  # without the fix, one that lifts
 
 def test_music_fits_pacing_and_marks_in_app_sounds(speech_clip):
     a = analyze(speech_clip.path)

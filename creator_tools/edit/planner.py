@@ -31,7 +31,7 @@ from creator_tools.edit.plan import (
 )
 from creator_tools.edit.reframe import CropGeometry
 from creator_tools.errors import NoVideoError, OptionError
-from creator_tools.looks.tone import gamma_for
+from creator_tools.looks.tone import MID_GREY, UNDEREXPOSED, gamma_for
 from creator_tools.settings import ASPECTS, EDIT_DEFAULTS, PLATFORMS
 
 _D: dict[str, Any] = EDIT_DEFAULTS  # the schema's defaults
@@ -202,8 +202,7 @@ def _fps(a: Analysis, cap: float) -> Fraction:
     return fps
 
 
-#: Where an underexposed clip's mean luma is lifted to (0..1), and the largest gamma used.
-MID_GREY = 0.45
+#: The largest gamma the exposure fix uses.
 MAX_LIFT_GAMMA = 2.4
 
 
@@ -214,7 +213,7 @@ def _enhance(a: Analysis, o: EditOptions) -> Enhance:
         return Enhance(tonemap=hdr, voice_cleanup=o.voice_cleanup and bool(a.speech))
     c = a.color.overall
     gamma = 1.0
-    if c.brightness < 0.38:
+    if c.brightness < UNDEREXPOSED:
         gamma = gamma_for(max(c.brightness, 0.02), MID_GREY, low=1.0, high=MAX_LIFT_GAMMA)
     elif a.color.overexposed:
         gamma = 0.85

@@ -17,6 +17,10 @@ import numpy as np
 
 #: Offset of the curve's toe (0..1 of the range from black to white).
 TOE = 0.05
+#: The edit's exposure fix lifts a clip whose mean luma is below this ...
+UNDEREXPOSED = 0.38
+#: ... to this (0..1).
+MID_GREY = 0.45
 #: Rec. 709 luma weights of R, G and B.
 LUMA_709 = np.array([0.2126, 0.7152, 0.0722])
 

@@ -15,16 +15,18 @@ if TYPE_CHECKING:
 
 def resolve_look(value: str, analysis: Analysis, *, strength: float = 0.8,
                  niche: str | None = None, topic: Topic | None = None,
-                 notes: list[str] | None = None) -> Look:
+                 notes: list[str] | None = None, exposure_fixed: bool = False) -> Look:
     """``auto`` (suggested for this clip and its ``topic``), ``none``, a shipped look name, or a
-    ``.cube`` file. ``notes`` gets why ``auto`` chose what it did."""
+    ``.cube`` file. ``notes`` gets why ``auto`` chose what it did; ``exposure_fixed``: the
+    edit lifts a dim clip itself (see :func:`~creator_tools.suggest.looks.score_look`)."""
     v = value.strip()
     if v.lower() == "none":
         return Look()
     if v.lower() == "auto":
         from creator_tools.suggest.looks import suggest_looks
 
-        best = suggest_looks(analysis, niche=niche, top=1, topic=topic)
+        best = suggest_looks(analysis, niche=niche, top=1, topic=topic,
+                             exposure_fixed=exposure_fixed)
         if not best:
             return Look()
         if notes is not None:

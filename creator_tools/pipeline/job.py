@@ -62,7 +62,7 @@ def edit_options(a: Analysis, c: EditChoices, transcript: Transcript | None = No
                               platform=c.platform, transcript=said, topic=topic)
     notes: list[str] = []
     look = resolve_look(c.look, a, strength=c.look_strength, niche=c.niche, topic=topic,
-                        notes=notes)
+                        notes=notes, exposure_fixed=c.enhance)
     music = resolve_music(c.music, a, niche=c.niche, region=c.region, topic=topic, notes=notes)
     return EditOptions(
         platform=c.platform, aspect=c.aspect, cut=c.cut, max_pause=c.max_pause,

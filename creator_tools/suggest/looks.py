@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from creator_tools.analysis.result import Analysis
+from creator_tools.looks.tone import MID_GREY, UNDEREXPOSED
 from creator_tools.suggest.catalog import LookInfo, shipped_looks
 from creator_tools.topics.reading import Topic
 
@@ -25,12 +26,22 @@ class LookSuggestion:
 
 
 def score_look(look: LookInfo, a: Analysis, niche: str | None,
-               topic: Topic | None = None) -> tuple[float, list[str]]:
-    """Score one look for clip ``a``: colour fit first, then the clip's topic and niche."""
+               topic: Topic | None = None, *, exposure_fixed: bool = False
+               ) -> tuple[float, list[str]]:
+    """Score one look for clip ``a``: colour fit first, then the clip's topic and niche.
+
+    ``exposure_fixed``: the edit's exposure fix (``enhance``) lifts a dim clip to mid-grey
+    before the look, so a look is not chosen to lift it again (both together wash it out).
+    """
     score, reasons = 0.5, []
     c = a.color.overall if a.color else None
     if c is not None:
-        if c.brightness < 0.35:
+        if exposure_fixed and c.brightness < UNDEREXPOSED:
+            if look.lifts_shadows or look.brightness > 0:
+                score -= 0.15
+                reasons.append(f"the edit's exposure fix already lifts the clip (brightness "
+                               f"{c.brightness:.2f} to {MID_GREY:.2f})")
+        elif c.brightness < 0.35:
             if look.lifts_shadows or look.brightness > 0:
                 score += 0.25 * look.lifts_shadows + 0.3 * (look.brightness > 0)
                 reasons.append(f"lifts an underexposed clip (brightness {c.brightness:.2f})")
@@ -82,16 +93,18 @@ def score_look(look: LookInfo, a: Analysis, niche: str | None,
 
 def suggest_looks(a: Analysis, *, niche: str | None = None, top: int = 3,
                   trend_rank: dict[str, int] | None = None,
-                  topic: Topic | None = None) -> list[LookSuggestion]:
+                  topic: Topic | None = None, exposure_fixed: bool = False
+                  ) -> list[LookSuggestion]:
     """Looks ranked for clip ``a`` (deterministic: ties break by name).
 
-    ``trend_rank`` (look name -> rank in the index, 1 = top) adds a small bonus.
+    ``trend_rank`` (look name -> rank in the index, 1 = top) adds a small bonus;
+    ``exposure_fixed``: see :func:`score_look`.
     """
     if a.media.video is None:
         return []
     out = []
     for look in shipped_looks().values():
-        score, reasons = score_look(look, a, niche, topic)
+        score, reasons = score_look(look, a, niche, topic, exposure_fixed=exposure_fixed)
         rank = (trend_rank or {}).get(look.name)
         if rank:
             score += 0.15 / rank
