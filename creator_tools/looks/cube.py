@@ -364,18 +364,27 @@ def apply_lut(lut: Lut3D, rgb: np.ndarray) -> np.ndarray:
         px = pixels[start : start + _CHUNK].astype(np.intp)
         idx = [base[c][px[:, c]] * stride[c] for c in range(3)]
         f = [frac[c][px[:, c]][:, None] for c in range(3)]
-        acc = np.zeros((px.shape[0], 3), dtype=np.float32)
-        for db in (0, 1):
-            wb = f[2] if db else 1.0 - f[2]
-            for dg in (0, 1):
-                wg = f[1] if dg else 1.0 - f[1]
-                for dr in (0, 1):
-                    wr = f[0] if dr else 1.0 - f[0]
-                    corner = idx[0] + idx[1] + idx[2] + dr * stride[0] + dg * stride[1] \
-                        + db * stride[2]
-                    acc += flat[corner] * (wr * wg * wb)
+        acc = _trilinear(flat, idx[0] + idx[1] + idx[2], f, stride)
         out[start : start + _CHUNK] = np.clip(np.rint(acc * 255.0), 0, 255).astype(np.uint8)
     return out.reshape(rgb.shape)
+
+
+def _trilinear(flat: np.ndarray, origin: np.ndarray, f: list[np.ndarray], stride: np.ndarray
+               ) -> np.ndarray:
+    """Trilinear interpolation in a LUT's flat table (``(size**3, 3)``, red fastest):
+    ``origin`` is each point's lower grid corner (flat index), ``f`` its fractions towards the
+    upper corner per axis (r, g, b; each ``(N, 1)``) and ``stride`` the flat offsets of one
+    step along r, g, b. The sum is taken in ``flat``'s dtype."""
+    acc = np.zeros((origin.shape[0], 3), dtype=flat.dtype)
+    for db in (0, 1):
+        wb = f[2] if db else 1.0 - f[2]
+        for dg in (0, 1):
+            wg = f[1] if dg else 1.0 - f[1]
+            for dr in (0, 1):
+                wr = f[0] if dr else 1.0 - f[0]
+                corner = origin + dr * stride[0] + dg * stride[1] + db * stride[2]
+                acc += flat[corner] * (wr * wg * wb)
+    return acc
 
 
 def sample_lut(lut: Lut3D, rgb: np.ndarray) -> np.ndarray:
@@ -400,16 +409,9 @@ def sample_lut(lut: Lut3D, rgb: np.ndarray) -> np.ndarray:
     pos = np.clip((rgb.reshape(-1, 3) - lo) / (hi - lo), 0.0, 1.0) * (n - 1)
     base = np.minimum(pos.astype(np.intp), n - 2)
     frac = pos - base
-    table = lut.table.astype(np.float64)  # [b, g, r, channel]
-    out = np.zeros(pos.shape)
-    for db in (0, 1):
-        wb = frac[:, 2] if db else 1.0 - frac[:, 2]
-        for dg in (0, 1):
-            wg = frac[:, 1] if dg else 1.0 - frac[:, 1]
-            for dr in (0, 1):
-                wr = frac[:, 0] if dr else 1.0 - frac[:, 0]
-                corner = table[base[:, 2] + db, base[:, 1] + dg, base[:, 0] + dr]
-                out += corner * (wr * wg * wb)[:, None]
+    stride = np.array([1, n, n * n], dtype=np.intp)  # r, g, b offsets into the flat table
+    flat = lut.table.reshape(-1, 3).astype(np.float64)
+    out = _trilinear(flat, base @ stride, [frac[:, c, None] for c in range(3)], stride)
     return out.reshape(rgb.shape)
 
 
