@@ -254,3 +254,19 @@ def test_ffmpeg_error_lines_lose_their_log_prefixes() -> None:
     assert ffmpeg_message("[fatal] Conversion failed!") == "Conversion failed!"
     assert ffmpeg_message("  plain message [with brackets]  ") == "plain message [with brackets]"
     assert ffmpeg_message("[only a prefix]") == "[only a prefix]"
+
+
+def test_an_interruption_wins_over_the_failure_it_caused() -> None:
+    """Ctrl-C signals the process group: the sound's ffmpeg may die of it and report a failure
+    before Python raises KeyboardInterrupt (a CI run exited 4, "ffmpeg failed", not 130)."""
+    from creator_tools.edit.render import _Aborted, _stop_reason
+    from creator_tools.errors import ProcessingError
+
+    interrupt, failure = KeyboardInterrupt(), ProcessingError("ffmpeg failed: exit status 255")
+    assert _stop_reason(interrupt, "sound", failure) is interrupt
+    assert _stop_reason(_Aborted(), "sound", interrupt) is interrupt
+    # Without an interruption the sound's failure is the cause of the picture's stop.
+    assert _stop_reason(_Aborted(), "sound", failure) is failure
+    other = ProcessingError("ffmpeg failed: picture")
+    assert _stop_reason(other, "picture", None) is other
+    assert isinstance(_stop_reason(_Aborted(), None, None), ProcessingError)

@@ -235,13 +235,7 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
                 procs.abort("picture")
                 if sound.ident is not None:
                     sound.join()
-                # When the sound failed first, its error is the cause: the picture's pass was
-                # only stopped because of it.
-                if procs.cause == "sound" and sound.error is not None:
-                    raise sound.error from None
-                if isinstance(exc, _Aborted):  # not expected: stopped with no cause kept
-                    raise ProcessingError("the render was stopped") from None
-                raise
+                raise _stop_reason(exc, procs.cause, sound.error) from None
             if sound.error is not None:
                 raise sound.error
             _run(cmds.mux, procs, who="mux")
@@ -256,6 +250,25 @@ def render(plan: EditPlan, output: str | Path, *, force: bool = False,
 
 class _Aborted(Exception):
     """The render is being stopped: start no further process."""
+
+
+def _stop_reason(exc: BaseException, cause: str | None,
+                 sound_error: BaseException | None) -> BaseException:
+    """What a stopped render raises, given what stopped the picture (``exc``), who stopped the
+    render first (``cause``) and the sound's own error.
+
+    An interruption wins: Ctrl-C signals the whole process group, so the sound's ffmpeg may
+    die of it (and report a failure) before Python raises ``KeyboardInterrupt``. Otherwise,
+    when the sound failed first its error is the cause: the picture was only stopped for it.
+    """
+    for stop in (exc, sound_error):
+        if isinstance(stop, KeyboardInterrupt):
+            return stop
+    if cause == "sound" and sound_error is not None:
+        return sound_error
+    if isinstance(exc, _Aborted):  # not expected: stopped with no cause kept
+        return ProcessingError("the render was stopped")
+    return exc
 
 
 class _Processes:
@@ -382,7 +395,9 @@ def _run(cmd: list[str], procs: _Processes, *, who: str, total: float | None = N
     if proc.returncode != 0 and procs.cause not in (None, who):
         raise _Aborted  # killed because another part failed or was interrupted
     if proc.returncode != 0:
-        errors = [ln for ln in log if "[error]" in ln or "[fatal]" in ln] or list(log)
+        # Only error lines: an ffmpeg killed by a signal logs none, and its last info line
+        # ("Guessed Channel Layout: stereo") would read as the cause.
+        errors = [ln for ln in log if "[error]" in ln or "[fatal]" in ln]
         # The first error is the cause ("No space left on device"); later ones are its echoes
         # ("Nothing was written into output file", "Task finished with error code").
         cause = ffmpeg_message(errors[0]) if errors else f"exit status {proc.returncode}"
