@@ -162,3 +162,56 @@ def test_a_lifted_gamma_keeps_black_black_and_white_white(tmp_path, monkeypatch,
     assert got[:4].mean() < 20  # black stays black (eq gave 41)
     assert got[-4:].mean() > 230  # white stays white
     assert got[W // 4] > src[W // 4] + 15  # the shadows are lifted (measured +24)
+
+
+def wide_gradient_clip() -> Path:
+    """1 s of colour gradients at 640x360 (16:9, BT.709 tagged), lossless: reframed to 9:16
+    by a crop."""
+    def build(out: Path) -> None:
+        mediagen.ffmpeg("-f", "lavfi", "-i", "gradients=s=640x360:r=30:d=1:n=5:speed=0:"
+                        "c0=0xc68863:c1=0x5b86b8:c2=0x3f6b3a:c3=0xe3d2b5:c4=0xd8c020",
+                        "-f", "lavfi", "-i", "sine=f=440:d=1:sample_rate=48000",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0",
+                        "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries",
+                        "bt709", "-color_trc", "bt709", "-c:a", "aac", str(out))
+
+    return mediagen._cached("gradient-wide", "mp4", {"v": 1}, build)
+
+
+def yuv_frame(path: Path) -> np.ndarray:
+    out = subprocess.run([*base_args(), "-i", input_path_arg(path), "-frames:v", "1",
+                          "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(out, np.uint8).astype(float)
+
+
+@pytest.mark.parametrize("look", ["vivid", "teal-orange"])
+def test_a_look_on_the_yuv_planes_matches_the_rgb_path(tmp_path, monkeypatch, look):
+    """A crop of one size with a 3D look is graded on the 4:2:0 planes
+    (creator_tools.looks.yuv), with a tone curve folded in: the picture is the one the RGB
+    path (zscale, lut3d on float RGB, zscale) makes, to a code value."""
+    from creator_tools.edit import video_graph
+    from creator_tools.edit.plan import Enhance
+
+    monkeypatch.setenv("CREATOR_CACHE_DIR", str(tmp_path / "cache"))
+    clip = wide_gradient_clip()
+    a = analyze(clip)
+    plan = make_plan(a, EditOptions(look=Look(look, str(asset_path("luts", f"{look}.cube")),
+                                              1.0), music=None, cut="none", enhance=False,
+                                    voice_cleanup=False, reframe="crop"))
+    plan.enhance = Enhance(gamma=1.3)
+    plan.output = replace(OutputSpec(width=W, height=H, preset="ultrafast", crf=1),
+                          fps=plan.output.fps)
+    assert plan.reframe.mode == "crop"
+    graph = video_graph.video_graph(plan, probe(clip), tmp_path)
+    assert "look-planes.cube" in graph and "zscale=min" not in graph
+    planes = yuv_frame(render(plan, tmp_path / "planes.mp4").output)
+    monkeypatch.setattr(video_graph, "_planar", lambda *a, **k: False)
+    rgb = yuv_frame(render(plan, tmp_path / "rgb.mp4").output)
+    n = W * H
+    for name, part in (("Y", slice(0, n)), ("U", slice(n, n + n // 4)),
+                       ("V", slice(n + n // 4, None))):
+        d = planes[part] - rgb[part]
+        assert abs(d.mean()) < 0.5, (name, d.mean())
+        assert np.percentile(np.abs(d), 99) <= 2.0, (name, np.percentile(np.abs(d), 99))
+    assert psnr(planes[:n].reshape(H, W), rgb[:n].reshape(H, W)) > 45.0
