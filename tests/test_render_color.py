@@ -215,3 +215,31 @@ def test_a_look_on_the_yuv_planes_matches_the_rgb_path(tmp_path, monkeypatch, lo
         assert abs(d.mean()) < 0.5, (name, d.mean())
         assert np.percentile(np.abs(d), 99) <= 2.0, (name, np.percentile(np.abs(d), 99))
     assert psnr(planes[:n].reshape(H, W), rgb[:n].reshape(H, W)) > 45.0
+
+
+def test_crop_branches_among_fill_ones_grade_on_their_own_planes(tmp_path, monkeypatch):
+    """Runs of crop and fill in one plan: each crop branch gets its own labels and table on
+    the planes, the fill branch the RGB path, and the render holds every frame."""
+    from creator_tools.edit import video_graph
+    from creator_tools.edit.plan import LayoutSwitch
+
+    monkeypatch.setenv("CREATOR_CACHE_DIR", str(tmp_path / "cache"))
+    clip = wide_gradient_clip()
+    plan = make_plan(analyze(clip), EditOptions(
+        look=Look("vivid", str(asset_path("luts", "vivid.cube")), 0.8), music=None,
+        cut="none", enhance=False, voice_cleanup=False, reframe="crop"))
+    tb = plan.timebase
+    plan.reframe = replace(plan.reframe, layout=[LayoutSwitch(int(0.3 / tb), "fill"),
+                                                 LayoutSwitch(int(0.6 / tb), "crop")])
+    plan.output = replace(OutputSpec(width=W, height=H, preset="ultrafast", crf=28),
+                          fps=plan.output.fps)
+    work = tmp_path / "work"
+    work.mkdir()
+    graph = video_graph.video_graph(plan, probe(clip), work)
+    assert {p.name for p in work.glob("*.cube")} == {"look-planes0.cube", "look-planes2.cube",
+                                                     "look.cube"}
+    assert graph.count("extractplanes=y+u+v[gy0]") == 1
+    assert graph.count("extractplanes=y+u+v[gy2]") == 1
+    out = probe(render(plan, tmp_path / "mixed.mp4").output)
+    assert (out.video.width, out.video.height) == (W, H)
+    assert out.video.frames == round(plan.duration * float(plan.output.fps))
