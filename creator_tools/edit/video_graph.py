@@ -209,10 +209,8 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
         rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
                                         for i, c in enumerate("rgb")))
     elif lut is not None:
-        # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
-        # The curve is steep near black, so the LUT gets a finer grid (33 points cost
-        # lut3d no more than 17).
         if size is not None and _planar(v, size, tonemapped=tonemapped):
+            # The tone curve, the white balance and the look, graded on the YUV planes.
             look, g = lut, np.array([e.red_gain, 1.0, e.blue_gain])
 
             def grade(c: np.ndarray) -> np.ndarray:
@@ -221,6 +219,9 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
                 return sample_lut(look, c)
 
             return _planar_grade(grade, v, workdir, size, tag)
+        # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
+        # The curve is steep near black, so the LUT gets a finer grid (33 points cost
+        # lut3d no more than 17).
         if tone or gains:
             g = np.array([e.red_gain, 1.0, e.blue_gain])
             lut = compose(lut, lambda c: lift_luma(c, brightness=brightness, gamma=gamma) * g,
