@@ -209,23 +209,20 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
         rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
                                         for i, c in enumerate("rgb")))
     elif lut is not None:
+        g = np.array([e.red_gain, 1.0, e.blue_gain])
+
+        def before(c: np.ndarray) -> np.ndarray:  # the tone curve, then the white balance
+            return lift_luma(c, brightness=brightness, gamma=gamma) * g if tone or gains else c
+
         if size is not None and _planar(v, size, tonemapped=tonemapped):
             # The tone curve, the white balance and the look, graded on the YUV planes.
-            look, g = lut, np.array([e.red_gain, 1.0, e.blue_gain])
-
-            def grade(c: np.ndarray) -> np.ndarray:
-                if tone or gains:
-                    c = lift_luma(c, brightness=brightness, gamma=gamma) * g
-                return sample_lut(look, c)
-
-            return _planar_grade(grade, v, workdir, size, tag)
+            look = lut
+            return _planar_grade(lambda c: sample_lut(look, before(c)), v, workdir, size, tag)
         # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
         # The curve is steep near black, so the LUT gets a finer grid (33 points cost
         # lut3d no more than 17).
         if tone or gains:
-            g = np.array([e.red_gain, 1.0, e.blue_gain])
-            lut = compose(lut, lambda c: lift_luma(c, brightness=brightness, gamma=gamma) * g,
-                          size=max(lut.size, FOLDED_LUT_SIZE))
+            lut = compose(lut, before, size=max(lut.size, FOLDED_LUT_SIZE))
             tone = False
         cube = write_cube(lut, workdir / "look.cube")  # under a plain name
         rgb.append(f"lut3d=file={escape_filter_path(str(cube))}:interp=tetrahedral")
