@@ -9,13 +9,51 @@ import pytest
 from creator_tools.looks.cube import read_cube, sample_lut
 from creator_tools.looks.yuv import (
     HALF,
+    ChromaGrade,
+    Grade,
     chroma_grade,
-    grade_error,
     luma_table_expr,
     rgb_to_yuv,
     yuv_to_rgb,
 )
 from creator_tools.resources import asset_path
+
+
+def apply_chroma_grade(cg: ChromaGrade, y: np.ndarray, u: np.ndarray, v: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the filtergraph computes, in numpy (for :func:`grade_error`): 8-bit
+    planes ``y`` (h, w) and ``u``, ``v`` (h/2, w/2) in, graded planes out (float codes).
+    Nearest upsampling of the correction stands in for the graph's bilinear one."""
+    h, w = y.shape
+    ybar = y.astype(np.float64).reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+    out = sample_lut(cg.table, np.stack([ybar, u, v], axis=-1) / 255.0) * 255.0
+    dy = np.repeat(np.repeat(out[..., 0] - HALF, 2, axis=0), 2, axis=1)
+    return cg.luma[y.astype(int)] + dy, out[..., 1], out[..., 2]
+
+
+def grade_error(grade: Grade, *, matrix: str, full_range: bool,
+                rgb: np.ndarray) -> tuple[float, float]:
+    """How far the split grade lands from grading ``rgb`` (an even-sized picture, float
+    0..1, ``(h, w, 3)``) as RGB and subsampling the chroma after: the mean and 99th
+    percentile of the absolute difference, in 8-bit codes over the three planes."""
+    src = rgb_to_yuv(rgb, matrix=matrix, full_range=full_range)
+    h, w = src.shape[:2]
+    y = np.clip(np.floor(src[..., 0] + 0.5), 0, 255)
+    uv = src[..., 1:].reshape(h // 2, 2, w // 2, 2, 2).mean(axis=(1, 3))
+    u, v = (np.clip(np.floor(uv[..., i] + 0.5), 0, 255) for i in (0, 1))
+    # The reference: each pixel graded in RGB (from its own luma and its block's chroma,
+    # as a decoder gives it), the chroma averaged over the block after.
+    up = np.repeat(np.repeat(np.stack([u, v], axis=-1), 2, axis=0), 2, axis=1)
+    ref_rgb = np.clip(yuv_to_rgb(np.concatenate([y[..., None], up], axis=-1), matrix=matrix,
+                                 full_range=full_range), 0.0, 1.0)
+    ref = rgb_to_yuv(np.clip(grade(ref_rgb), 0.0, 1.0))
+    ref_uv = ref[..., 1:].reshape(h // 2, 2, w // 2, 2, 2).mean(axis=(1, 3))
+    gy, gu, gv = apply_chroma_grade(chroma_grade(grade, matrix=matrix, full_range=full_range),
+                                    y, u, v)
+    diff = np.concatenate([np.abs(gy - ref[..., 0]).ravel(),
+                           np.abs(gu - ref_uv[..., 0]).ravel(),
+                           np.abs(gv - ref_uv[..., 1]).ravel()])
+    return float(diff.mean()), float(np.percentile(diff, 99))
 
 
 def picture(seed: int = 0, h: int = 96, w: int = 128) -> np.ndarray:
