@@ -63,6 +63,8 @@ GRAIN = 8
 #: ... and the sound a camera or a screen recorder writes (48 kHz stereo AAC), not the voice's
 #: own 16 kHz mono: a bare transcode encodes what the source holds.
 CAMERA_AUDIO = ("-ar", "48000", "-ac", "2", "-b:a", "160k")
+#: The accuracy talks' sound: the voice's own 16 kHz mono (left out of their cache key).
+VOICE_AUDIO = ("-b:a", "96k")
 #: The accuracy talks: topic order (indices into tools.talk.TOPICS), real voice, seed.
 TALKS = [((5, 6, 7, 0, 2), True, 1), ((1, 3, 5, 7, 4), False, 2), ((7, 6, 5, 4, 3), True, 3),
          ((2, 0, 6, 1, 7), False, 4), ((3, 4, 0, 5, 1), True, 5), ((0, 1, 2, 3, 4), True, 0),
@@ -83,7 +85,7 @@ def real_voice() -> tuple[Path, Path] | None:
 
 def build(name: str, topics: list[int], *, real: bool, real_every: int = 0,
           size: tuple[int, int], seed: int, grain: int = 0,
-          audio: tuple[str, ...] = ("-b:a", "96k")) -> object:
+          audio: tuple[str, ...] = VOICE_AUDIO) -> object:
     """A talk of ``topics`` (cached with its truth): a :class:`tools.talk.Talk`."""
     import hashlib
 
@@ -92,7 +94,7 @@ def build(name: str, topics: list[int], *, real: bool, real_every: int = 0,
     voice = real_voice() if real else None
     code = hashlib.sha1((ROOT / "tools" / "talk.py").read_bytes()).hexdigest()[:8]
     recipe = json.dumps([topics, bool(voice), real_every, size, seed, grain, code,
-                         *([list(audio)] if audio != ("-b:a", "96k") else [])])
+                         *([list(audio)] if audio != VOICE_AUDIO else [])])
     key = hashlib.sha1(recipe.encode()).hexdigest()[:10]
     video = WORK / f"{name}-{key}.mp4"
     truth = video.with_suffix(".json")
