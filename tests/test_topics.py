@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "benchmarks" / "data" / "suggest_heldout.csv"
 HELDOUT2 = ROOT / "benchmarks" / "data" / "suggest_heldout2.csv"
 HELDOUT3 = ROOT / "benchmarks" / "data" / "suggest_heldout3.csv"
+HELDOUT4 = ROOT / "benchmarks" / "data" / "suggest_heldout4.csv"
 
 
 def heldout(path: Path = HELDOUT) -> list[dict[str, str]]:
@@ -41,7 +42,7 @@ def test_corpus_is_big_covers_every_niche_and_never_holds_the_heldout_set():
         assert sum(niche in r.labels for r in written) >= 60, niche
     assert sum(len(r.labels) > 1 for r in rows) >= 150  # several labels per row happen
     seen = {r.text.strip().lower() for r in rows}
-    for path in (HELDOUT, HELDOUT2, HELDOUT3):
+    for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4):
         test = heldout(path)
         assert len(test) >= 150
         assert {n for r in test for n in r["labels"].split(";")} == set(NICHES)
