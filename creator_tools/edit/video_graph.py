@@ -216,8 +216,7 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
 
         if size is not None and _planar(v, size, tonemapped=tonemapped):
             # The tone curve, the white balance and the look, graded on the YUV planes.
-            look = lut
-            return _planar_grade(lambda c: sample_lut(look, before(c)), v, workdir, size, tag)
+            return _planar_grade(lambda c: sample_lut(lut, before(c)), v, workdir, size, tag)
         # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
         # The curve is steep near black, so the LUT gets a finer grid (33 points cost
         # lut3d no more than 17).

@@ -110,9 +110,9 @@ def chroma_grade(grade: Grade, *, matrix: str, full_range: bool,
     steps = np.linspace(0.0, 255.0, size)
     v, u, y = np.meshgrid(steps, steps, steps, indexing="ij")  # [b, g, r] = [V, U, Ȳ]
     out = graded(np.stack([y, u, v], axis=-1))
-    luma = graded(neutral(np.arange(256, dtype=np.float64)))[..., 0]
     correction = out[..., 0] - graded(neutral(y))[..., 0]
     table = np.stack([correction + HALF, out[..., 1], out[..., 2]], axis=-1) / 255.0
+    luma = graded(neutral(np.arange(256, dtype=np.float64)))[..., 0]
     return ChromaGrade(Lut3D(size, np.clip(table, 0.0, 1.0).astype(np.float32),
                              title="chroma grade"), luma)
 
