@@ -58,9 +58,6 @@ def test_window_and_moves_from_keyframes():
 #: day it is met (the figures are the last run's, from tests/camera_eval.py).
 NOT_YET = {
     "bikes": "31% visible, goal 95%: the window sits on passing cars while the cyclist waits",
-    "box": "41% visible, goal 95%: the box with the hands that move it is wider than the window",
-    "cup": "87% visible, goal 95%: the moving box takes in the arm that swings the cup; at "
-           "2.4-3.0 s the window centres on both and cuts the cup's far end",
 }
 
 

@@ -97,6 +97,11 @@ MAX_OVERSIZE = 0.3
 #: ... by more than this factor (a face's box takes in the whole head: a close-up may lose
 #: its ears to a tight window without anyone being cut off).
 FIT_SLACK = 1.3
+#: A thing that moves (no face) does not fit when its box is wider or taller than the window
+#: itself for more than :data:`MAX_OVERSIZE` of the shot: a moving box is tight around what
+#: moves, so any part of it outside the window is cut off (box.mp4's box and cup.mp4's cup,
+#: about as wide as a 9:16 window of a 4:3 picture, with the hand that moves them).
+OBJECT_FIT_SLACK = 1.0
 
 
 def frame_shots(track: list[TrackPoint], geometry: CropGeometry, *, shots: list[Span],
@@ -128,14 +133,16 @@ def _frame_shot(track: list[TrackPoint], geometry: CropGeometry, shot: Span,
     if not inside and track:
         inside = [min(track, key=lambda p: abs(p.t - shot.start))]
     bx, by, bw, bh = _subject_at(inside, t, camera if shaky else None)
-    people = _kind_at(inside, t) == "face"
+    kinds = _kind_at(inside, t)
+    people = kinds == "face"
+    things = (kinds == "object") | (kinds == "motion")
     zoom = _steadying_zoom(geometry, cx, cy, step, s) if shaky else 1.0
     half_w, half_h = geometry.width / 2 / zoom, geometry.height / 2 / zoom
-    # Someone bigger than the window (two people far apart) would be cut off: the shot does
-    # not fit. What moves is not a person: its box (a hand and arm swing with the cup) is
-    # only kept as whole as the window allows.
-    oversize = people & (((bw > 2 * half_w * FIT_SLACK) & (half_w < 0.5)) |
-                         ((bh > 2 * half_h * FIT_SLACK) & (half_h < 0.5)))
+    # Someone bigger than the window (two people far apart), or a thing wider than it, would
+    # be cut off: the shot does not fit. Where it fits most of the time, what moves is only
+    # kept as whole as the window allows (a hand and arm swing with the cup).
+    oversize = (people & _bigger(bw, bh, half_w, half_h, FIT_SLACK)) | \
+        (things & _bigger(bw, bh, half_w, half_h, OBJECT_FIT_SLACK))
     cap = 2 * s.object_share
     bw = np.where(people, bw, np.minimum(bw, cap * half_w))
     bh = np.where(people, bh, np.minimum(bh, cap * half_h))
@@ -149,6 +156,14 @@ def _frame_shot(track: list[TrackPoint], geometry: CropGeometry, shot: Span,
     return ShotFraming(shot, [(float(t[i]), round(float(ux[i]), 5), round(float(uy[i]), 5))
                               for i in keep], round(zoom, 4),
                        fits=float(oversize.mean()) <= MAX_OVERSIZE)
+
+
+def _bigger(bw: np.ndarray, bh: np.ndarray, half_w: float, half_h: float, slack: float
+            ) -> np.ndarray:
+    """Where a box is bigger than the window by more than ``slack``, along an axis the
+    window does not span."""
+    return (((bw > 2 * half_w * slack) & (half_w < 0.5)) |
+            ((bh > 2 * half_h * slack) & (half_h < 0.5)))
 
 
 def _subject_at(track: list[TrackPoint], t: np.ndarray, camera: CameraPath | None = None
