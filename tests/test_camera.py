@@ -102,6 +102,12 @@ def test_people_wider_than_the_window_are_shown_whole():
     brief = [replace(p, w=p.w if p.t < 1.0 else 0.2) for p in moving]
     (h,) = frame_shots(brief, GEO, shots=[Span(0.0, 4.0)], duration=4.0)
     assert h.fits
+    # A shot held still because things hop about: shown whole when they spread wider than
+    # the window, held on the busiest when they fit.
+    held = [replace(p, kind="held") for p in track]
+    assert not frame_shots(held, GEO, shots=[Span(0.0, 4.0)], duration=4.0)[0].fits
+    narrow = [replace(p, w=0.25) for p in held]
+    assert frame_shots(narrow, GEO, shots=[Span(0.0, 4.0)], duration=4.0)[0].fits
 
 
 def test_a_small_source_is_noted_and_can_keep_its_size():

@@ -139,9 +139,18 @@ def test_track_holds_still_when_no_one_subject_moves():
         "saliency": (_samples(t, walk, source="saliency", weight=0.1), 0.5),
     }
     for name, (samples, where) in cases.items():
-        xs = np.array([p.x for p in subject_track(samples, duration=6.0, shots=[]).track])
+        track = subject_track(samples, duration=6.0, shots=[]).track
+        xs = np.array([p.x for p in track])
         assert np.ptp(xs) == 0.0, name
         assert xs[0] == pytest.approx(where, abs=0.06), name
+        # The held box covers what moves around the held point (both places of the hopping
+        # picks: wider than a 9:16 window, which then shows the shot whole); no box where
+        # nothing in particular moves.
+        if name == "hopping":
+            assert track[0].w == 1.0  # 2 x (0.75 - 0.2), clipped to the frame
+            assert track[0].h == pytest.approx(0.1, abs=0.01)
+        else:
+            assert track[0].w == track[0].h == 0.0, name
     # A few fast moves among many calm ones are still one subject.
     calm = walk.copy()
     calm[5] += 0.4

@@ -57,8 +57,8 @@ Progress = Callable[[float, float], None]
 #: 11: and then in coarser size steps, the profile cascade every third time; 12: shake is
 #: measured within each shot, never across a cut; 13: idle, the profile cascade looks one
 #: way at a time; 14: a thing that made a strong move is held by its look before and after
-#: it).
-ANALYZER_REVISION = 14
+#: it; 15: a shot held still has a box over all that moves in it).
+ANALYZER_REVISION = 15
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,31 @@ def _hold_point(evidence: list[SubjectSample], motion: list[SubjectSample]
     return densest_point(evidence)
 
 
+#: The box of a held shot covers what moves in it, but for this share of its samples at each
+#: side (a car that passes once at the frame's edge does not make the shot wide).
+HELD_SPREAD_TRIM = 0.1
+
+
+def _held_box(motion: list[SubjectSample], hold: tuple[float, float]
+              ) -> tuple[float, float]:
+    """The size (w, h) of a box around ``hold``, the point where a shot is held still, that
+    covers where its motion samples' boxes lie (:data:`HELD_SPREAD_TRIM` of them trimmed at
+    each side); 0 x 0 when the motion is everywhere or there is none. The camera shows a
+    shot whose held box is bigger than its window whole, rather than hold on one of several
+    things that move (and a crop the creator asked for still sits on the busiest)."""
+    if not motion or _motion_everywhere(motion):
+        return 0.0, 0.0
+    lo, hi = 100 * HELD_SPREAD_TRIM, 100 * (1 - HELD_SPREAD_TRIM)
+    size = []
+    for c, centre, extent in ((hold[0], "x", "w"), (hold[1], "y", "h")):
+        a = float(np.percentile([getattr(m, centre) - getattr(m, extent) / 2 for m in motion],
+                                lo))
+        b = float(np.percentile([getattr(m, centre) + getattr(m, extent) / 2 for m in motion],
+                                hi))
+        size.append(max(0.0, 2 * max(c - a, b - c)))
+    return size[0], size[1]
+
+
 def _runs(sel: np.ndarray, kinds: np.ndarray) -> list[np.ndarray]:
     """``sel`` (indices in order) split where the kind of evidence changes."""
     if sel.size == 0:
@@ -248,7 +273,8 @@ def subject_track(
     with neither a face nor one moving subject (:func:`one_moving_subject`: only saliency,
     or motion spread everywhere or hopping between things) has nothing to follow: its track
     holds still where most of its evidence is (:func:`densest_point`; the centre when
-    the motion is everywhere), as a camera operator would hold the frame.
+    the motion is everywhere), as a camera operator would hold the frame, with a box over all
+    that moves in it (:func:`_held_box`).
 
     Parameters
     ----------
@@ -297,7 +323,9 @@ def subject_track(
         moving = [s for s in inside if s.source == "motion"]
         if not faces and not by_source["object"] and rest and not one_moving_subject(moving):
             if sel.size:
-                xs[sel], ys[sel] = _hold_point(rest, moving)
+                hold = _hold_point(rest, moving)
+                xs[sel], ys[sel] = hold
+                ws[sel], hs[sel] = _held_box(moving, hold)
                 kinds[sel] = "held"
                 used.update(s.source for s in rest)
             continue

@@ -135,7 +135,7 @@ def _frame_shot(track: list[TrackPoint], geometry: CropGeometry, shot: Span,
     bx, by, bw, bh = _subject_at(inside, t, camera if shaky else None)
     kinds = _kind_at(inside, t)
     people = kinds == "face"
-    things = (kinds == "object") | (kinds == "motion")
+    things = (kinds == "object") | (kinds == "motion") | (kinds == "held")
     zoom = _steadying_zoom(geometry, cx, cy, step, s) if shaky else 1.0
     half_w, half_h = geometry.width / 2 / zoom, geometry.height / 2 / zoom
     # Someone bigger than the window (two people far apart), or a thing wider than it, would
