@@ -226,11 +226,12 @@ def plane_parts() -> tuple[tuple[str, slice], ...]:
     return (("Y", slice(0, n)), ("U", slice(n, n + n // 4)), ("V", slice(n + n // 4, None)))
 
 
-@pytest.mark.parametrize("look", ["vivid", "teal-orange"])
+@pytest.mark.parametrize("look", ["vivid", "teal-orange", "warm"])
 def test_a_look_on_the_yuv_planes_matches_the_rgb_path(tmp_path, monkeypatch, look):
-    """A crop of one size with a 3D look is graded on the 4:2:0 planes
+    """A crop of one size with a look is graded on the 4:2:0 planes
     (creator_tools.looks.yuv), with a tone curve folded in: on smooth gradients the picture
-    is the one the RGB path (zscale, lut3d on float RGB, zscale) makes, to a code value.
+    is the one the RGB path (zscale, lut3d on float RGB or, for per-channel curves such as
+    warm, lutrgb on 16-bit RGB, zscale) makes, to a code value.
     (Measured over 8 seeds of the gradients and both looks: means within 0.27 codes of the
     RGB path, 99th percentiles 2 codes at most, luma PSNR 53.5 dB or more; this seed, 0.03.)"""
     planes, rgb = render_both_paths(wide_gradient_clip(), look, tmp_path, monkeypatch)

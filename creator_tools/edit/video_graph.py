@@ -186,8 +186,8 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
     another matrix or in full range is converted to BT.709 limited range even without a look,
     so the output's colour tags tell the truth.
 
-    A 3D look on an 8-bit 4:2:0 picture of one known ``size`` (even) skips RGB: see
-    :func:`_planar_grade`. ``tag`` keeps a branch's labels apart.
+    A look (3D, or per-channel curves) on an 8-bit 4:2:0 picture of one known ``size``
+    (even) skips RGB: see :func:`_planar_grade`. ``tag`` keeps a branch's labels apart.
     """
     e = plan.enhance
     out = []
@@ -200,23 +200,25 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
     lut = None
     if plan.look.lut and plan.look.strength > 0:
         lut = _prepared_lut(plan.look.lut, plan.look.strength)
+    g = np.array([e.red_gain, 1.0, e.blue_gain])
+
+    def before(c: np.ndarray) -> np.ndarray:  # the tone curve, then the white balance
+        return lift_luma(c, brightness=brightness, gamma=gamma) * g if tone or gains else c
+
+    if lut is not None and size is not None and _planar(v, size, tonemapped=tonemapped):
+        # The tone curve, the white balance and the look (a 3D one or per-channel curves),
+        # graded on the YUV planes.
+        return _planar_grade(lambda c: sample_lut(lut, before(c)), v, workdir, size, tag)
     curves = separable_curves(lut) if lut is not None and not gains else None
     if curves is not None:
-        # A look made of per-channel curves is a table lookup per sample on 16-bit RGB: a
-        # fifth of the 3D LUT's cost, the same colours to a code value. (A white balance's
-        # gains keep the float path: there a highlight over white stays white.)
+        # Elsewhere (a fill layout, another depth), a look made of per-channel curves is a
+        # table lookup per sample on 16-bit RGB: a fifth of the 3D LUT's cost, the same
+        # colours to a code value. (A white balance's gains keep the float path: there a
+        # highlight over white stays white.)
         rgb_format = "gbrp16le"
         rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
                                         for i, c in enumerate("rgb")))
     elif lut is not None:
-        g = np.array([e.red_gain, 1.0, e.blue_gain])
-
-        def before(c: np.ndarray) -> np.ndarray:  # the tone curve, then the white balance
-            return lift_luma(c, brightness=brightness, gamma=gamma) * g if tone or gains else c
-
-        if size is not None and _planar(v, size, tonemapped=tonemapped):
-            # The tone curve, the white balance and the look, graded on the YUV planes.
-            return _planar_grade(lambda c: sample_lut(lut, before(c)), v, workdir, size, tag)
         # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
         # The curve is steep near black, so the LUT gets a finer grid (33 points cost
         # lut3d no more than 17).
