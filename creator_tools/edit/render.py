@@ -12,6 +12,7 @@ in a hidden folder beside the output, removed whatever happens.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -271,6 +272,12 @@ def _stop_reason(exc: BaseException, cause: str | None,
     return exc
 
 
+#: The sound's passes run this much nicer than the picture's encode, which is the render's
+#: critical path: they fill the moments the encoder leaves a core idle instead of taking
+#: turns with it (its threads do not keep every core busy), and finish well before it.
+BACKGROUND_NICENESS = 10
+
+
 class _Processes:
     """The ffmpeg processes of one render, started here so that all stop at once."""
 
@@ -280,12 +287,20 @@ class _Processes:
         #: Who stopped the render first (``picture``, ``sound``...); ``None`` while it runs.
         self.cause: str | None = None
 
-    def popen(self, cmd: list[str]) -> subprocess.Popen[str]:
+    def popen(self, cmd: list[str], *, background: bool = False) -> subprocess.Popen[str]:
+        """Start ``cmd``; ``background`` runs it at a lower CPU priority (see
+        :data:`BACKGROUND_NICENESS`)."""
         with self._lock:
             if self.cause is not None:
                 raise _Aborted
+            flags = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0) if background else 0
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, errors="replace")
+                                    stderr=subprocess.PIPE, text=True, errors="replace",
+                                    creationflags=flags)
+            if background and hasattr(os, "setpriority"):
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, proc.pid,
+                                   os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS)
             self._procs.append(proc)
             return proc
 
@@ -369,7 +384,7 @@ def _run(cmd: list[str], procs: _Processes, *, who: str, total: float | None = N
         Another part of the render stopped it (or had stopped before it could start).
     """
     log: deque[str] = deque(maxlen=300)
-    proc = procs.popen(cmd)
+    proc = procs.popen(cmd, background=who == "sound")
 
     def drain() -> None:
         assert proc.stderr is not None
