@@ -4,7 +4,8 @@ Three ffmpeg processes make an edit. The picture's pass (one filtergraph, one en
 :mod:`creator_tools.edit.video_graph`) holds the cores; beside it, the sound's two short passes
 (:mod:`creator_tools.edit.audio_mix`) mix and then master the audio to the target loudness
 with a gain measured on the finished mix (where a limiter is needed, passes that only measure
-find the gain that lands, and the master is encoded once). A stream copy then puts the two
+find the gain that lands, and the master is encoded once), at a lower CPU priority so that
+they never slow the picture's encode. A stream copy then puts the two
 into the output, with the index at the front (``+faststart``). Every intermediate file lies
 in a hidden folder beside the output, removed whatever happens.
 """
