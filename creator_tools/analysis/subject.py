@@ -222,14 +222,11 @@ def _held_box(motion: list[SubjectSample], hold: tuple[float, float]
     things that move (and a crop the creator asked for still sits on the busiest)."""
     if not motion or _motion_everywhere(motion):
         return 0.0, 0.0
+    x, y, w, h = np.array([(m.x, m.y, m.w, m.h) for m in motion]).T
     lo, hi = 100 * HELD_SPREAD_TRIM, 100 * (1 - HELD_SPREAD_TRIM)
-    size = []
-    for c, centre, extent in ((hold[0], "x", "w"), (hold[1], "y", "h")):
-        a = float(np.percentile([getattr(m, centre) - getattr(m, extent) / 2 for m in motion],
-                                lo))
-        b = float(np.percentile([getattr(m, centre) + getattr(m, extent) / 2 for m in motion],
-                                hi))
-        size.append(max(0.0, 2 * max(c - a, b - c)))
+    size = [max(0.0, 2 * max(c - float(np.percentile(mid - ext / 2, lo)),
+                             float(np.percentile(mid + ext / 2, hi)) - c))
+            for c, mid, ext in ((hold[0], x, w), (hold[1], y, h))]
     return size[0], size[1]
 
 
