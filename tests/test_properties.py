@@ -878,8 +878,11 @@ def test_plan_names_reach_ffmpeg_only_as_its_inputs(
     master = Master(2.0, -2.0)
     assert cmds.master(master, measure=True) == plain.master(master, measure=True)
     # The LUT is read by the library and handed to ffmpeg as a table of its own in the work
-    # folder: the look itself, or its table over the YUV planes (a window of one size).
-    cube = "look-planes.cube" if "look-planes.cube" in graph else "look.cube"
-    assert f"lut3d=file={escape_filter_path(work / cube)}:" in graph
-    assert sorted(p.name for p in work.iterdir()) == ["graph.txt", cube, "mix.txt"]
+    # folder: the look itself, or its tables over the YUV planes (a window of one size; a
+    # fill layout's picture and background).
+    cubes = sorted(p.name for p in work.glob("*.cube"))
+    assert cubes and all(c == "look.cube" or c.startswith("look-planes") for c in cubes)
+    for cube in cubes:
+        assert f"lut3d=file={escape_filter_path(work / cube)}:" in graph
+    assert sorted(p.name for p in work.iterdir()) == sorted(["graph.txt", *cubes, "mix.txt"])
 

@@ -260,7 +260,8 @@ def test_a_look_on_the_yuv_planes_keeps_real_footage_s_levels(tmp_path, monkeypa
 
 def test_crop_branches_among_fill_ones_grade_on_their_own_planes(tmp_path, monkeypatch):
     """Runs of crop and fill in one plan: each crop branch gets its own labels and table on
-    the planes, the fill branch the RGB path, and the render holds every frame."""
+    the planes, the fill branch two (its picture scaled to fit, its background at an eighth
+    of the output's size), and the render holds every frame."""
     from creator_tools.edit import video_graph
     from creator_tools.edit.plan import LayoutSwitch
 
@@ -278,7 +279,7 @@ def test_crop_branches_among_fill_ones_grade_on_their_own_planes(tmp_path, monke
     work.mkdir()
     graph = video_graph.video_graph(plan, probe(clip), work)
     assert {p.name for p in work.glob("*.cube")} == {"look-planes0.cube", "look-planes2.cube",
-                                                     "look.cube"}
+                                                     "look-planes1f.cube", "look-planes1b.cube"}
     assert graph.count("extractplanes=y+u+v[gy0]") == 1
     assert graph.count("extractplanes=y+u+v[gy2]") == 1
     out = probe(render(plan, tmp_path / "mixed.mp4").output)

@@ -109,23 +109,32 @@ def _layout(plan: EditPlan, v: VideoInfo, workdir: Path, mode: str, src: str, ds
         grade = _grade(plan, workdir, v, tonemapped=tonemap, size=size, tag=tag)
         chain += [*grade, f"scale={W}:{H}:flags=bicubic", *tail]
         return [f"[{src}]" + ",".join(chain) + f"[{dst}]"]
-    grade = _grade(plan, workdir, v, tonemapped=tonemap)
     if mode == "fill":
-        if sw % 2 or sh % 2:  # zscale (in the grade) refuses odd 4:2:0 sizes; 1x1 -> 2x2
-            chain.append("scale='max(2,trunc(iw/2)*2)':'max(2,trunc(ih/2)*2)'")
+        # The picture scaled to fit, graded at that size; behind it a copy graded, blurred and
+        # darkened at an eighth of the output's size, then brought up: nothing per pixel runs
+        # on the source's full size or on the output's (a 1080p source graded whole and a
+        # full-size brightness filter doubled the cost of a fill shot).
         if e.denoise > 0:
             chain.append(_denoise(e.denoise))
-        chain += grade
+        fit = min(W / sw, H / sh)
+        fw, fh = min(W, _even(sw * fit)), min(H, _even(sh * fit))
         small = (_even(W / 8), _even(H / 8))
+        fg_grade = _grade(plan, workdir, v, tonemapped=tonemap, size=(fw, fh), tag=f"{tag}f")
+        bg_grade = _grade(plan, workdir, v, tonemapped=tonemap, size=small, tag=f"{tag}b")
+        # Scaled, the picture keeps the source's pixel format (the grade was chosen for it).
+        keep = [f"format={v.pix_fmt}"] if v.pix_fmt and not tonemap else []
         fg, bg, bgb, fgs = (f"{x}{tag}" for x in ("fg", "bg", "bgb", "fgs"))
         return [
             f"[{src}]{','.join([*chain, 'split'])}[{fg}][{bg}]",
-            f"[{bg}]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase,"
-            f"crop={small[0]}:{small[1]},boxblur=4:2,scale={W}:{H},eq=brightness=-0.06[{bgb}]",
-            f"[{fg}]scale={W}:{H}:force_original_aspect_ratio=decrease:"
-            f"force_divisible_by=2:flags=bicubic[{fgs}]",
+            f"[{bg}]" + ",".join([
+                f"scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase",
+                f"crop={small[0]}:{small[1]}", *keep, *bg_grade, "boxblur=4:2",
+                "eq=brightness=-0.06", f"scale={W}:{H}"]) + f"[{bgb}]",
+            f"[{fg}]" + ",".join([f"scale={fw}:{fh}:flags=bicubic", *keep, *fg_grade])
+            + f"[{fgs}]",
             f"[{bgb}][{fgs}]overlay=(W-w)/2:(H-h)/2,{','.join(tail)}[{dst}]",
         ]
+    grade = _grade(plan, workdir, v, tonemapped=tonemap)
     # letterbox, none
     if e.denoise > 0:
         chain.append(_denoise(e.denoise))
