@@ -26,6 +26,8 @@ HELDOUT = ROOT / "benchmarks" / "data" / "suggest_heldout.csv"
 HELDOUT2 = ROOT / "benchmarks" / "data" / "suggest_heldout2.csv"
 HELDOUT3 = ROOT / "benchmarks" / "data" / "suggest_heldout3.csv"
 HELDOUT4 = ROOT / "benchmarks" / "data" / "suggest_heldout4.csv"
+HELDOUT5 = ROOT / "benchmarks" / "data" / "suggest_heldout5.csv"
+HELDOUT6 = ROOT / "benchmarks" / "data" / "suggest_heldout6.csv"
 
 
 def heldout(path: Path = HELDOUT) -> list[dict[str, str]]:
@@ -42,7 +44,7 @@ def test_corpus_is_big_covers_every_niche_and_never_holds_the_heldout_set():
         assert sum(niche in r.labels for r in written) >= 60, niche
     assert sum(len(r.labels) > 1 for r in rows) >= 150  # several labels per row happen
     seen = {r.text.strip().lower() for r in rows}
-    for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4):
+    for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6):
         test = heldout(path)
         assert len(test) >= 150
         assert {n for r in test for n in r["labels"].split(";")} == set(NICHES)
@@ -54,8 +56,9 @@ def test_shipped_model_was_built_from_the_shipped_corpus():
     assert model.meta["corpus"] == file_digest(shipped_corpus_path()), \
         "the corpus changed: run python tools/train_topics.py"
     assert model.labels == NICHES
-    # About 2 MB at 5,700 rows: the wheel stays small.
-    assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 2_500_000
+    # About 3.7 MB at 10,500 rows (every word a creator's row names is kept: the names of
+    # players, songs and products are what blind captions needed): the wheel stays small.
+    assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 4_500_000
 
 
 def test_training_is_reproducible():
