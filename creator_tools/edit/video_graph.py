@@ -220,10 +220,10 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
         return _planar_grade(lambda c: sample_lut(lut, before(c)), v, workdir, size, tag)
     curves = separable_curves(lut) if lut is not None and not gains else None
     if curves is not None:
-        # Elsewhere (a fill layout, another depth), a look made of per-channel curves is a
-        # table lookup per sample on 16-bit RGB: a fifth of the 3D LUT's cost, the same
-        # colours to a code value. (A white balance's gains keep the float path: there a
-        # highlight over white stays white.)
+        # Elsewhere (a letterbox, another depth or pixel format, a tone-mapped picture), a
+        # look made of per-channel curves is a table lookup per sample on 16-bit RGB: a fifth
+        # of the 3D LUT's cost, the same colours to a code value. (A white balance's gains
+        # keep the float path: there a highlight over white stays white.)
         rgb_format = "gbrp16le"
         rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
                                         for i, c in enumerate("rgb")))
