@@ -173,6 +173,16 @@ def _verdict(value: float, goal: float, *, at_most: bool = False) -> str:
     return "met" if ok else "not met"
 
 
+def _figure_row(label: str, key: str, fmt: str, goal: str, blind: tuple[dict, ...],
+                first: dict) -> str:
+    """A row of the figures table: the blind sets' values (bold), the first set's, and the
+    goal (:data:`GOALS`) with its verdict on the worst blind set."""
+    at_most = goal.startswith("at most")
+    worst = (max if at_most else min)(b[key] for b in blind)
+    return (f"| {label} | " + "".join(f"**{b[key]:{fmt}}** | " for b in blind)
+            + f"{first[key]:{fmt}} | {goal} ({_verdict(worst, GOALS[key], at_most=at_most)}) |")
+
+
 def markdown(result: dict[str, object]) -> str:
     """The section of docs/benchmarks.md."""
     q = result["quality"]
@@ -213,18 +223,12 @@ def markdown(result: dict[str, object]) -> str:
         "| figure | blind set 6 | blind set 5 | blind set 4 | blind set 3 | blind set 2 "
         "| first set | goal |",
         "|---|---|---|---|---|---|---|---|",
-        "| mean topical tags in the top 5 | "
-        + "".join(f"**{b['mean_topical']:.2f}** | " for b in blind)
-        + f"{q['mean_topical']:.2f} "
-        f"| at least 3.0 ({_verdict(min(b['mean_topical'] for b in blind), 3.0)}) |",
-        "| captions with at least 2 topical tags | "
-        + "".join(f"**{b['two_topical']:.1%}** | " for b in blind)
-        + f"{q['two_topical']:.1%} | "
-        f"at least 95% ({_verdict(min(b['two_topical'] for b in blind), 0.95)}) |",
-        "| captions with a tag of an unrelated niche or a wrong place | "
-        + "".join(f"**{b['unrelated']:.1%}** | " for b in blind)
-        + f"{q['unrelated']:.1%} | at most 5% "
-        f"({_verdict(max(b['unrelated'] for b in blind), 0.05, at_most=True)}) |",
+        _figure_row("mean topical tags in the top 5", "mean_topical", ".2f", "at least 3.0",
+                    blind, q),
+        _figure_row("captions with at least 2 topical tags", "two_topical", ".1%",
+                    "at least 95%", blind, q),
+        _figure_row("captions with a tag of an unrelated niche or a wrong place", "unrelated",
+                    ".1%", "at most 5%", blind, q),
         "| hashtag ranking per caption (in process) | "
         + "".join(f"{b['ms_per_caption']} ms | " for b in blind)
         + f"{q['ms_per_caption']} ms | |",
