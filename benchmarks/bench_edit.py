@@ -414,6 +414,16 @@ def _camera_lines(cam: dict) -> list[str]:
               "output by cross-correlation):", "",
               report.table(["clip", "frames with the subject", "also in the output", "visible",
                             "layouts", "missed at (s)"], real)]
+    bikes, phone = cam["real"].get("bikes", {}), cam["real"].get("carphone", {})
+    if "others" in bikes:
+        lines.append(f"\nbikes counts only its frames with a person in the source "
+                     f"(`BIKES_PEOPLE`, read off a contact sheet); the detector's "
+                     f"{bikes['others']} other hits (parallax on a tablet and a pedal, passing "
+                     f"cars) are not counted: the output shows {bikes['others_kept']} of them.")
+    if "haar_seen" in phone:
+        lines.append(f"\ncarphone: the Haar detector run on the output too finds a face in "
+                     f"{phone['haar_kept']} of the {phone['haar_seen']} frames (the face patch "
+                     f"is found whole in {phone['kept']}).")
     return lines
 
 
