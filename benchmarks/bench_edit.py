@@ -407,11 +407,12 @@ def _camera_lines(cam: dict) -> list[str]:
              + f" ({report.verdict(r['visible'], ce.GOAL_VISIBLE, at_most=False)})",
              ", ".join(r["modes"]), ", ".join(str(x) for x in r["missed_at"][:8])]
             for n, r in cam["real"].items()]
-    lines += ["", f"Real footage (`cut none`, 360x640), a detector on the output's frames "
-              f"against the same on the source's, every {ce.EVERY} frames (goal "
-              f"{ce.GOAL_VISIBLE:.0%}; carphone: Haar frontal face; cup: near-black pixels above "
-              "the table; box: the box's saturated yellow; bikes: moving people, found in the "
-              "output by cross-correlation):", "",
+    every = "every frame" if ce.EVERY == 1 else f"every {ce.EVERY} frames"
+    lines += ["", f"Real footage (`cut none`, 360x640): what a detector finds in the source, "
+              f"looked for in the output, {every} (goal {ce.GOAL_VISIBLE:.0%}; carphone: Haar "
+              "frontal face, its patch found in the output by cross-correlation; cup: "
+              "near-black pixels above the table; box: the box's saturated yellow; bikes: "
+              "moving people, found in the output by cross-correlation):", "",
               report.table(["clip", "frames with the subject", "also in the output", "visible",
                             "layouts", "missed at (s)"], real)]
     bikes, phone = cam["real"].get("bikes", {}), cam["real"].get("carphone", {})
