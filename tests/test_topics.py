@@ -28,6 +28,7 @@ HELDOUT3 = ROOT / "benchmarks" / "data" / "suggest_heldout3.csv"
 HELDOUT4 = ROOT / "benchmarks" / "data" / "suggest_heldout4.csv"
 HELDOUT5 = ROOT / "benchmarks" / "data" / "suggest_heldout5.csv"
 HELDOUT6 = ROOT / "benchmarks" / "data" / "suggest_heldout6.csv"
+HELDOUT7 = ROOT / "benchmarks" / "data" / "suggest_heldout7.csv"
 
 
 def heldout(path: Path = HELDOUT) -> list[dict[str, str]]:
@@ -44,7 +45,8 @@ def test_corpus_is_big_covers_every_niche_and_never_holds_the_heldout_set():
         assert sum(niche in r.labels for r in written) >= 60, niche
     assert sum(len(r.labels) > 1 for r in rows) >= 150  # several labels per row happen
     seen = {r.text.strip().lower() for r in rows}
-    for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6):
+    for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6,
+                 HELDOUT7):
         test = heldout(path)
         assert len(test) >= 150
         assert {n for r in test for n in r["labels"].split(";")} == set(NICHES)
