@@ -34,9 +34,9 @@ from creator_tools.topics.features import CHAR_BLOCK, TextFeatures, block_of, te
 
 #: The shipped model, built by ``tools/train_topics.py``.
 SHIPPED_MODEL = ("topics", "model.npz")
-FORMAT = 2
-#: Formats this version reads (1: no naive Bayes part).
-READ_FORMATS = (1, 2)
+FORMAT = 3
+#: Formats this version reads (1: no naive Bayes part; 2: float16 weights).
+READ_FORMATS = (1, 2, 3)
 #: The naive Bayes log-ratio is kept above ``-NB_CLIP`` (one missing word cannot veto a niche).
 NB_CLIP = 6.0
 
@@ -148,17 +148,35 @@ def tf_idf(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
     return tf * idf
 
 
+def quantize(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``weights`` (features x labels) as int8 steps of one scale per label, and the scales:
+    the file a quarter of float16's (most weights are near zero and compress to nothing),
+    every weight within half a step (1/254 of its label's largest)."""
+    scale = np.abs(weights).max(axis=0) / 127.0
+    scale = np.where(scale > 0, scale, 1.0)
+    return np.round(weights / scale).astype(np.int8), scale.astype(np.float32)
+
+
+def _weights(z: np.lib.npyio.NpzFile, name: str) -> np.ndarray:
+    """A weight matrix of a model file: int8 steps times their scales, or plain floats."""
+    if f"{name}_scale" in z.files:
+        return z[name].astype(np.float32) * z[f"{name}_scale"].astype(np.float32)
+    return z[name].astype(np.float32)
+
+
 def save_model(model: TopicModel, path: Path) -> None:
-    """Write ``model`` to ``path`` (``.npz``, compressed)."""
+    """Write ``model`` to ``path`` (``.npz``, compressed; the linear weights as
+    :func:`quantize`, the naive Bayes log-probabilities as float16)."""
     names = sorted(model.features, key=model.features.__getitem__)
     meta = {**model.meta, "format": FORMAT}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    coef, coef_scale = quantize(model.coef)
     with tmp.open("wb") as fh:
         np.savez_compressed(
             fh, labels=np.array(model.labels), features=np.array(names),
             idf=model.idf.astype(np.float32), blocks=model.blocks.astype(np.int8),
-            norm0=model.norm0.astype(np.float32), coef=model.coef.astype(np.float16),
+            norm0=model.norm0.astype(np.float32), coef=coef, coef_scale=coef_scale,
             intercept=model.intercept.astype(np.float64), cal_a=model.cal_a.astype(np.float64),
             cal_b=model.cal_b.astype(np.float64), nb_rows=model.nb_rows.astype(np.int32),
             nb=model.nb.astype(np.float16), cal_c=model.cal_c.astype(np.float64),
@@ -178,7 +196,7 @@ def load_model(path: Path) -> TopicModel:
             model = TopicModel(
                 labels=tuple(z["labels"].tolist()), features={f: i for i, f in enumerate(names)},
                 idf=z["idf"].astype(np.float64), blocks=z["blocks"].astype(np.int8),
-                norm0=z["norm0"].astype(np.float64), coef=z["coef"].astype(np.float32),
+                norm0=z["norm0"].astype(np.float64), coef=_weights(z, "coef"),
                 intercept=z["intercept"], cal_a=z["cal_a"], cal_b=z["cal_b"], meta=meta)
             if "nb" in z.files:
                 model.nb_rows = z["nb_rows"].astype(np.int64)
