@@ -11,7 +11,7 @@ it is a location tag the row expects; broad tags (``#fyp``) never count. Figures
 - share of captions with at least 2 topical tags (goal at least 95%);
 - share of captions with a tag of an unrelated niche or a wrong place (goal at most 5%).
 
-Seven held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
+Eight held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
 while the ranker was tuned, so it is no longer blind), ``suggest_heldout2.csv`` (216 captions
 written 2026-12-05 by someone who saw neither the corpus nor the first set, and measured
 before anyone read its misses) and ``suggest_heldout3.csv`` (210 captions written later on
@@ -28,8 +28,11 @@ and the format, measured once with the final model of that day) and ``suggest_he
 (249 captions written 2026-12-06 by someone told only the niche names and the format; of its
 252, 3 that a corpus row or an earlier set held word for word were dropped after the first
 measurement), which ``suggest_heldout7_second.csv`` labels again (a second annotator, shown the
-captions only): the blind sets are the honest figures. Tuning uses the
-corpus's own folds instead (``tools/train_topics.py --tags``).
+captions only), and ``suggest_heldout8.csv`` (252 captions written 2026-12-06 by someone told
+only the niche names, the format and 14 rows per niche, before that day's corpus rows were
+added; measured with the model before them and the one after): the blind sets are the honest
+figures. No corpus row is a near-copy of a held-out caption (``tools/corpus_overlap.py``).
+Tuning uses the corpus's own folds instead (``tools/train_topics.py --tags``).
 
 Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
 process with the analysis already cached (start-up, model and index loads included; goal at
@@ -67,6 +70,7 @@ HELDOUT4 = HERE / "data" / "suggest_heldout4.csv"
 HELDOUT5 = HERE / "data" / "suggest_heldout5.csv"
 HELDOUT6 = HERE / "data" / "suggest_heldout6.csv"
 HELDOUT7 = HERE / "data" / "suggest_heldout7.csv"
+HELDOUT8 = HERE / "data" / "suggest_heldout8.csv"
 #: Set 7's captions labelled again by a second annotator who saw only the captions.
 HELDOUT7_SECOND = HERE / "data" / "suggest_heldout7_second.csv"
 RESULT = HERE / "results" / "suggest.json"
@@ -210,14 +214,18 @@ def markdown(result: dict[str, object]) -> str:
     k = result["quality_fresh5"]
     m = result["quality_fresh6"]
     n = result["quality_fresh7"]
-    blind = (n, m, k, h, g, f)
+    e = result["quality_fresh8"]
+    blind = (e, n, m, k, h, g, f)
     lines = [
         f"## `creator suggest` hashtags (benchmarks/bench_suggest.py), {result['when']}",
         "",
-        "Seven held-out sets, never trained on, no niche given, a fresh index: six blind "
-        f"ones, `benchmarks/data/suggest_heldout7.csv` ({n['captions']} captions written "
+        "Eight held-out sets, never trained on, no niche given, a fresh index: seven blind "
+        f"ones, `benchmarks/data/suggest_heldout8.csv` ({e['captions']} captions written "
+        "2026-12-06 by someone told only the niche names, the file's format and 14 rows per "
+        "niche, before the corpus rows of that afternoon were added, measured before anyone "
+        f"read a row), `suggest_heldout7.csv` ({n['captions']} captions written "
         "2026-12-06 by someone told only the niche names and the file's format, measured "
-        "before anyone read a row, with the model of 2026-12-06 unchanged), "
+        "before anyone read a row, first with the model of the morning), "
         f"`suggest_heldout6.csv` ({m['captions']} captions written "
         "2026-12-06 by someone told only the niche names and the file's format, after the "
         "corpus rows of that day were written and apart from them, measured once with the "
@@ -239,11 +247,14 @@ def markdown(result: dict[str, object]) -> str:
         "and 5 no longer stand apart from the training data: set 4's misses (names a word "
         "model cannot know) were read before the corpus rows of 2026-12-06 were briefed, and "
         "set 5 was briefed in the same words as those rows (captions that name their subject "
-        "by specific knowledge); set 6 was written apart from both.",
+        "by specific knowledge); set 6 was written apart from both. No corpus row is a "
+        "near-copy of a held-out or tuning caption (`tools/corpus_overlap.py`: word sets "
+        "overlapping by 0.7 or more; 175 rows were taken out on 2026-12-06, some of them a "
+        "held-out caption word for word but for an emoji).",
         "",
-        "| figure | blind set 7 | blind set 6 | blind set 5 | blind set 4 | blind set 3 "
-        "| blind set 2 | first set | goal |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| figure | blind set 8 | blind set 7 | blind set 6 | blind set 5 | blind set 4 "
+        "| blind set 3 | blind set 2 | first set | goal |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         _figure_row("mean topical tags in the top 5", "mean_topical", ".2f", "at least 3.0",
                     blind, q),
         _figure_row("captions with at least 2 topical tags", "two_topical", ".1%",
@@ -293,7 +304,8 @@ def markdown(result: dict[str, object]) -> str:
     for caption, tags in q["examples"].items():
         lines.append(f"- \"{caption}\": " + " ".join(f"`{x['tag']}`" for x in tags))
     lines += ["", "Misses and unrelated tags, caption by caption: "
-              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh7`, `quality_fresh6`, "
+              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh8`, `quality_fresh7`, "
+              "`quality_fresh6`, "
               "`quality_fresh5`, "
               "`quality_fresh4`, `quality_fresh3`, `quality_fresh`: the blind sets)."]
     return "\n".join(lines)
@@ -335,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "quality_fresh4": quality(heldout_rows(HELDOUT4)),
                                  "quality_fresh5": quality(heldout_rows(HELDOUT5)),
                                  "quality_fresh6": quality(heldout_rows(HELDOUT6)),
-                                 "quality_fresh7": quality(heldout_rows(HELDOUT7))}
+                                 "quality_fresh7": quality(heldout_rows(HELDOUT7)),
+                                 "quality_fresh8": quality(heldout_rows(HELDOUT8))}
     first, second = heldout_rows(HELDOUT7), second_labels(HELDOUT7_SECOND)
     result["quality_fresh7_second"] = _figures(quality(
         [{**r, "labels": second[str(r["caption"])]} for r in first]))

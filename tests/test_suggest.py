@@ -31,15 +31,16 @@ HELDOUT4 = HELDOUT.with_name("suggest_heldout4.csv")
 HELDOUT5 = HELDOUT.with_name("suggest_heldout5.csv")
 HELDOUT6 = HELDOUT.with_name("suggest_heldout6.csv")
 HELDOUT7 = HELDOUT.with_name("suggest_heldout7.csv")
+HELDOUT8 = HELDOUT.with_name("suggest_heldout8.csv")
 #: Share of the 5 slots filled by an accepted topical tag (broad tags never count): measured
 #: 0.64 with the topic model; the floor leaves room for corpus and index edits.
 PRECISION_FLOOR = 0.56
 #: The held-out benchmark (benchmarks/bench_suggest.py, docs/benchmarks.md), each floor a
-#: margin below what was measured on 2026-12-06 (10,485 corpus rows): the first set 3.67
-#: topical tags, 94.0% with 2+, 4.0% with an unrelated tag; the blind sets 2 to 6: 3.80,
-#: 98.6%, 1.8%; 3.67, 95.2%, 5.7%; 3.64, 94.6%, 7.1%; 3.55, 92.1%, 8.3%; 3.81, 97.9%, 4.2%.
-#: Set 7 (2026-12-06, the same model): see docs/benchmarks.md. The issue's goals (3.0, 95%,
-#: 5%) are met on sets 2 and 6, not on all.
+#: margin below what was measured on 2026-12-06 (14,091 corpus rows): the first set 3.65
+#: topical tags, 93.5% with 2+, 4.5% with an unrelated tag; the blind sets 2 to 8: 3.81,
+#: 98.6%, 1.8%; 3.69, 96.2%, 5.7%; 3.68, 95.8%, 6.2%; 3.55, 92.1%, 8.3%; 3.80, 97.5%, 4.6%;
+#: 3.61, 94.0%, 6.0%; 3.77, 97.2%, 5.2%. The issue's goals (3.0, 95%, 5%) are met on sets 2
+#: and 6, not on all.
 HELDOUT_FLOORS = {
     "suggest_heldout.csv": {"mean_topical": 3.45, "two_topical": 0.89, "unrelated": 0.08},
     "suggest_heldout2.csv": {"mean_topical": 3.6, "two_topical": 0.93, "unrelated": 0.06},
@@ -47,7 +48,8 @@ HELDOUT_FLOORS = {
     "suggest_heldout4.csv": {"mean_topical": 3.45, "two_topical": 0.89, "unrelated": 0.11},
     "suggest_heldout5.csv": {"mean_topical": 3.35, "two_topical": 0.87, "unrelated": 0.13},
     "suggest_heldout6.csv": {"mean_topical": 3.6, "two_topical": 0.93, "unrelated": 0.09},
-    "suggest_heldout7.csv": {"mean_topical": 3.35, "two_topical": 0.88, "unrelated": 0.12},
+    "suggest_heldout7.csv": {"mean_topical": 3.4, "two_topical": 0.89, "unrelated": 0.11},
+    "suggest_heldout8.csv": {"mean_topical": 3.55, "two_topical": 0.92, "unrelated": 0.1},
 }
 
 
@@ -89,7 +91,7 @@ def test_hashtag_precision_at_5_holds_its_floor(index):
 
 
 @pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5,
-                                     HELDOUT6, HELDOUT7],
+                                     HELDOUT6, HELDOUT7, HELDOUT8],
                          ids=lambda p: p.stem)
 def test_heldout_captions_hold_the_benchmark_floors(index, niche_of, heldout):
     floors = HELDOUT_FLOORS[heldout.name]

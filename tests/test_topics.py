@@ -29,6 +29,7 @@ HELDOUT4 = ROOT / "benchmarks" / "data" / "suggest_heldout4.csv"
 HELDOUT5 = ROOT / "benchmarks" / "data" / "suggest_heldout5.csv"
 HELDOUT6 = ROOT / "benchmarks" / "data" / "suggest_heldout6.csv"
 HELDOUT7 = ROOT / "benchmarks" / "data" / "suggest_heldout7.csv"
+HELDOUT8 = ROOT / "benchmarks" / "data" / "suggest_heldout8.csv"
 
 
 def heldout(path: Path = HELDOUT) -> list[dict[str, str]]:
@@ -46,11 +47,25 @@ def test_corpus_is_big_covers_every_niche_and_never_holds_the_heldout_set():
     assert sum(len(r.labels) > 1 for r in rows) >= 150  # several labels per row happen
     seen = {r.text.strip().lower() for r in rows}
     for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6,
-                 HELDOUT7):
+                 HELDOUT7, HELDOUT8):
         test = heldout(path)
         assert len(test) >= 150
         assert {n for r in test for n in r["labels"].split(";")} == set(NICHES)
         assert not [r["caption"] for r in test if r["caption"].strip().lower() in seen]
+
+
+def test_no_corpus_row_is_a_near_copy_of_a_held_out_or_tuning_caption():
+    from tools.corpus_overlap import captions, near_copies, unseen_sets
+
+    texts = [r.text for r in shipped_corpus()]
+    sets = unseen_sets()
+    assert HELDOUT8 in sets and ROOT / "tools" / "dev_captions4.csv" in sets
+    for path in sets:
+        near = near_copies(texts, captions(path))
+        assert not near, (path.name, [texts[i] for i in sorted(near)][:5])
+    # The measure finds what it looks for: a template with one word changed.
+    assert near_copies(["things I wish I knew before visiting Paris", "leg day"],
+                       ["Things I wish I knew before visiting Iceland!"]) == {0}
 
 
 def test_shipped_model_was_built_from_the_shipped_corpus():
@@ -161,8 +176,10 @@ def test_the_topic_model_loads_without_scikit_learn():
 def test_a_niches_own_word_beats_generic_cues_of_another(caption, niche):
     """"lentil", "scramble", "hedgehog" name the topic; "challenge", "dollars", "timing",
     "ranking" are cues that a few corpus rows of another niche happened to use. The naive Bayes
-    part counts each word on its own, so the word that names the topic wins."""
-    assert read_topic(shipped_model(), caption=caption).main() == niche
+    part counts each word on its own, so the word that names the topic wins (or ties: a week
+    of lentil curry for ten dollars is food and finance both, at 0.99 each)."""
+    scores = read_topic(shipped_model(), caption=caption).scores
+    assert scores[niche] >= 0.5 and scores[niche] >= max(scores.values()) - 0.02, scores
 
 
 def test_a_model_without_naive_bayes_still_loads(tmp_path):
