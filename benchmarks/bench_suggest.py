@@ -11,7 +11,7 @@ it is a location tag the row expects; broad tags (``#fyp``) never count. Figures
 - share of captions with at least 2 topical tags (goal at least 95%);
 - share of captions with a tag of an unrelated niche or a wrong place (goal at most 5%).
 
-Eight held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
+Nine held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
 while the ranker was tuned, so it is no longer blind), ``suggest_heldout2.csv`` (216 captions
 written 2026-12-05 by someone who saw neither the corpus nor the first set, and measured
 before anyone read its misses) and ``suggest_heldout3.csv`` (210 captions written later on
@@ -22,7 +22,8 @@ brief echoed, after the first reading) and ``suggest_heldout4.csv`` (240 caption
 2026-12-06 the same way, by someone told only the niche names and the file's format, and
 measured before anyone read a row of it) and ``suggest_heldout5.csv`` (240 captions written
 2026-12-06 by someone told the niche names, the format and to write as creators do, many
-naming their subject only by specific knowledge; measured before anyone read a row) and
+naming their subject only by specific knowledge; measured before anyone read a row; its
+misses were read on the afternoon of 2026-12-06, so it is no longer blind) and
 ``suggest_heldout6.csv`` (240 captions written 2026-12-06 by someone told only the niche names
 and the format, measured once with the final model of that day) and ``suggest_heldout7.csv``
 (249 captions written 2026-12-06 by someone told only the niche names and the format; of its
@@ -30,9 +31,12 @@ and the format, measured once with the final model of that day) and ``suggest_he
 measurement), which ``suggest_heldout7_second.csv`` labels again (a second annotator, shown the
 captions only), and ``suggest_heldout8.csv`` (252 captions written 2026-12-06 by someone told
 only the niche names, the format and 14 rows per niche, before that day's corpus rows were
-added; measured with the model before them and the one after): the blind sets are the honest
-figures. No corpus row is a near-copy of a held-out caption (``tools/corpus_overlap.py``).
-Tuning uses the corpus's own folds instead (``tools/train_topics.py --tags``).
+added; measured with the model before them and the one after) and ``suggest_heldout9.csv``
+(written 2026-12-06 by someone told only the niche names, the format, 14 rows per niche and to
+write as many creators around the world would; measured once, with the final model of that
+day): the blind sets are the honest figures. No corpus row is a near-copy of a held-out
+caption (``tools/corpus_overlap.py``). Tuning uses the corpus's own folds instead
+(``tools/train_topics.py --tags``).
 
 Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
 process with the analysis already cached (start-up, model and index loads included; goal at
@@ -71,6 +75,7 @@ HELDOUT5 = HERE / "data" / "suggest_heldout5.csv"
 HELDOUT6 = HERE / "data" / "suggest_heldout6.csv"
 HELDOUT7 = HERE / "data" / "suggest_heldout7.csv"
 HELDOUT8 = HERE / "data" / "suggest_heldout8.csv"
+HELDOUT9 = HERE / "data" / "suggest_heldout9.csv"
 #: Set 7's captions labelled again by a second annotator who saw only the captions.
 HELDOUT7_SECOND = HERE / "data" / "suggest_heldout7_second.csv"
 RESULT = HERE / "results" / "suggest.json"
@@ -195,13 +200,14 @@ def _verdict(value: float, goal: float, *, at_most: bool = False) -> str:
 
 
 def _figure_row(label: str, key: str, fmt: str, goal: str, blind: tuple[dict, ...],
-                first: dict) -> str:
-    """A row of the figures table: the blind sets' values (bold), the first set's, and the
-    goal (:data:`GOALS`) with its verdict on the worst blind set."""
+                read: tuple[dict, ...]) -> str:
+    """A row of the figures table: the blind sets' values (bold), those of the sets whose
+    misses were read, and the goal (:data:`GOALS`) with its verdict on the worst blind set."""
     at_most = goal.startswith("at most")
     worst = (max if at_most else min)(b[key] for b in blind)
     return (f"| {label} | " + "".join(f"**{b[key]:{fmt}}** | " for b in blind)
-            + f"{first[key]:{fmt}} | {goal} ({_verdict(worst, GOALS[key], at_most=at_most)}) |")
+            + "".join(f"{r[key]:{fmt}} | " for r in read)
+            + f"{goal} ({_verdict(worst, GOALS[key], at_most=at_most)}) |")
 
 
 def markdown(result: dict[str, object]) -> str:
@@ -215,12 +221,17 @@ def markdown(result: dict[str, object]) -> str:
     m = result["quality_fresh6"]
     n = result["quality_fresh7"]
     e = result["quality_fresh8"]
-    blind = (e, n, m, k, h, g, f)
+    d = result["quality_fresh9"]
+    blind, read = (d, e, n, m, h, g, f), (k, q)
     lines = [
         f"## `creator suggest` hashtags (benchmarks/bench_suggest.py), {result['when']}",
         "",
-        "Eight held-out sets, never trained on, no niche given, a fresh index: seven blind "
-        f"ones, `benchmarks/data/suggest_heldout8.csv` ({e['captions']} captions written "
+        "Nine held-out sets, never trained on, no niche given, a fresh index: seven blind "
+        f"ones, `benchmarks/data/suggest_heldout9.csv` ({d['captions']} captions written "
+        "2026-12-06 by someone told only the niche names, the file's format, 14 rows per "
+        "niche and to write as many creators around the world would, measured once with the "
+        "final model of that day before anyone read a row), "
+        f"`suggest_heldout8.csv` ({e['captions']} captions written "
         "2026-12-06 by someone told only the niche names, the file's format and 14 rows per "
         "niche, before the corpus rows of that afternoon were added, measured before anyone "
         f"read a row), `suggest_heldout7.csv` ({n['captions']} captions written "
@@ -229,41 +240,41 @@ def markdown(result: dict[str, object]) -> str:
         f"`suggest_heldout6.csv` ({m['captions']} captions written "
         "2026-12-06 by someone told only the niche names and the file's format, after the "
         "corpus rows of that day were written and apart from them, measured once with the "
-        f"final model before anyone read a row), `suggest_heldout5.csv` ({k['captions']} "
+        f"final model before anyone read a row), `suggest_heldout4.csv` ({h['captions']} "
         "captions written "
-        "2026-12-06 by someone told the niche names, the file's format and to write as "
-        "creators do, many naming their subject only by specific knowledge; measured "
-        f"before anyone read a row), `suggest_heldout4.csv` ({h['captions']} captions written "
         "2026-12-06 by someone told only the niche names and the file's format, measured "
         f"before anyone read a row), `suggest_heldout3.csv` ({g['captions']} captions written "
         "2026-12-05 by someone who saw no corpus, tuning or held-out caption and no code) "
         f"and `suggest_heldout2.csv` ({f['captions']} captions written 2026-12-05 by someone "
         "who saw neither the corpus nor the first set), whose figures were first read in this "
-        f"table, and `suggest_heldout.csv` ({q['captions']} captions of 2026-12-04, in "
+        f"table; and two sets whose misses were read: `suggest_heldout5.csv` "
+        f"({k['captions']} captions written 2026-12-06 by someone told the niche names, the "
+        "file's format and to write as creators do, many naming their subject only by "
+        "specific knowledge; blind until its misses were read on the afternoon of "
+        "2026-12-06, after which one place was made to need travel context) and "
+        f"`suggest_heldout.csv` ({q['captions']} captions of 2026-12-04, in "
         "another voice than the corpus; its misses were read while the ranker was tuned). "
         f"Topic model: {model['rows']} training rows, {model['features']} features, "
         f"{model['estimator']} + sigmoid calibration, {model['size_kb']} kB. Broad tags "
-        "never count as topical. The goal's verdict is the worst of the blind sets. Sets 4 "
-        "and 5 no longer stand apart from the training data: set 4's misses (names a word "
-        "model cannot know) were read before the corpus rows of 2026-12-06 were briefed, and "
-        "set 5 was briefed in the same words as those rows (captions that name their subject "
-        "by specific knowledge); set 6 was written apart from both. No corpus row is a "
+        "never count as topical. The goal's verdict is the worst of the blind sets. Set 4 "
+        "no longer stands apart from the training data: its misses (names a word model "
+        "cannot know) were read before the corpus rows of 2026-12-06 were briefed. No "
+        "corpus row is a "
         "near-copy of a held-out or tuning caption (`tools/corpus_overlap.py`: word sets "
         "overlapping by 0.7 or more; 175 rows were taken out on 2026-12-06, some of them a "
         "held-out caption word for word but for an emoji).",
         "",
-        "| figure | blind set 8 | blind set 7 | blind set 6 | blind set 5 | blind set 4 "
-        "| blind set 3 | blind set 2 | first set | goal |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| figure | blind set 9 | blind set 8 | blind set 7 | blind set 6 | blind set 4 "
+        "| blind set 3 | blind set 2 | set 5 (read) | first set (read) | goal |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         _figure_row("mean topical tags in the top 5", "mean_topical", ".2f", "at least 3.0",
-                    blind, q),
+                    blind, read),
         _figure_row("captions with at least 2 topical tags", "two_topical", ".1%",
-                    "at least 95%", blind, q),
+                    "at least 95%", blind, read),
         _figure_row("captions with a tag of an unrelated niche or a wrong place", "unrelated",
-                    ".1%", "at most 5%", blind, q),
+                    ".1%", "at most 5%", blind, read),
         "| hashtag ranking per caption (in process) | "
-        + "".join(f"{b['ms_per_caption']} ms | " for b in blind)
-        + f"{q['ms_per_caption']} ms | |",
+        + "".join(f"{b['ms_per_caption']} ms | " for b in (*blind, *read)) + " |",
     ]
     second = result.get("quality_fresh7_either")
     if second:
@@ -304,9 +315,8 @@ def markdown(result: dict[str, object]) -> str:
     for caption, tags in q["examples"].items():
         lines.append(f"- \"{caption}\": " + " ".join(f"`{x['tag']}`" for x in tags))
     lines += ["", "Misses and unrelated tags, caption by caption: "
-              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh8`, `quality_fresh7`, "
-              "`quality_fresh6`, "
-              "`quality_fresh5`, "
+              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh9`, `quality_fresh8`, "
+              "`quality_fresh7`, `quality_fresh6`, "
               "`quality_fresh4`, `quality_fresh3`, `quality_fresh`: the blind sets)."]
     return "\n".join(lines)
 
@@ -348,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "quality_fresh5": quality(heldout_rows(HELDOUT5)),
                                  "quality_fresh6": quality(heldout_rows(HELDOUT6)),
                                  "quality_fresh7": quality(heldout_rows(HELDOUT7)),
-                                 "quality_fresh8": quality(heldout_rows(HELDOUT8))}
+                                 "quality_fresh8": quality(heldout_rows(HELDOUT8)),
+                                 "quality_fresh9": quality(heldout_rows(HELDOUT9))}
     first, second = heldout_rows(HELDOUT7), second_labels(HELDOUT7_SECOND)
     result["quality_fresh7_second"] = _figures(quality(
         [{**r, "labels": second[str(r["caption"])]} for r in first]))

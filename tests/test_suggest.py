@@ -32,15 +32,16 @@ HELDOUT5 = HELDOUT.with_name("suggest_heldout5.csv")
 HELDOUT6 = HELDOUT.with_name("suggest_heldout6.csv")
 HELDOUT7 = HELDOUT.with_name("suggest_heldout7.csv")
 HELDOUT8 = HELDOUT.with_name("suggest_heldout8.csv")
+HELDOUT9 = HELDOUT.with_name("suggest_heldout9.csv")
 #: Share of the 5 slots filled by an accepted topical tag (broad tags never count): measured
 #: 0.64 with the topic model; the floor leaves room for corpus and index edits.
 PRECISION_FLOOR = 0.56
 #: The held-out benchmark (benchmarks/bench_suggest.py, docs/benchmarks.md), each floor a
-#: margin below what was measured on 2026-12-06 (14,091 corpus rows): the first set 3.65
-#: topical tags, 93.5% with 2+, 4.5% with an unrelated tag; the blind sets 2 to 8: 3.81,
-#: 98.6%, 1.8%; 3.69, 96.2%, 5.7%; 3.68, 95.8%, 6.2%; 3.55, 92.1%, 8.3%; 3.80, 97.5%, 4.6%;
-#: 3.61, 94.0%, 6.0%; 3.77, 97.2%, 5.2%. The issue's goals (3.0, 95%, 5%) are met on sets 2
-#: and 6, not on all.
+#: margin below what was measured on 2026-12-06 (14,436 corpus rows): the first set 3.67
+#: topical tags, 94.0% with 2+, 4.0% with an unrelated tag; set 5 (its misses read) 3.60,
+#: 92.9%, 6.7%; the blind sets 2, 3, 4, 6, 7, 8, 9: 3.81, 98.6%, 1.8%; 3.68, 95.7%, 5.7%;
+#: 3.68, 95.8%, 6.2%; 3.80, 97.5%, 4.6%; 3.61, 94.0%, 6.0%; 3.74, 96.4%, 5.6%; 3.72, 95.2%,
+#: 5.6%. The issue's goals (3.0, 95%, 5%) are met on sets 2 and 6, not on all.
 HELDOUT_FLOORS = {
     "suggest_heldout.csv": {"mean_topical": 3.45, "two_topical": 0.89, "unrelated": 0.08},
     "suggest_heldout2.csv": {"mean_topical": 3.6, "two_topical": 0.93, "unrelated": 0.06},
@@ -50,6 +51,7 @@ HELDOUT_FLOORS = {
     "suggest_heldout6.csv": {"mean_topical": 3.6, "two_topical": 0.93, "unrelated": 0.09},
     "suggest_heldout7.csv": {"mean_topical": 3.4, "two_topical": 0.89, "unrelated": 0.11},
     "suggest_heldout8.csv": {"mean_topical": 3.55, "two_topical": 0.92, "unrelated": 0.1},
+    "suggest_heldout9.csv": {"mean_topical": 3.5, "two_topical": 0.91, "unrelated": 0.1},
 }
 
 
@@ -91,7 +93,7 @@ def test_hashtag_precision_at_5_holds_its_floor(index):
 
 
 @pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5,
-                                     HELDOUT6, HELDOUT7, HELDOUT8],
+                                     HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9],
                          ids=lambda p: p.stem)
 def test_heldout_captions_hold_the_benchmark_floors(index, niche_of, heldout):
     floors = HELDOUT_FLOORS[heldout.name]

@@ -30,6 +30,7 @@ HELDOUT5 = ROOT / "benchmarks" / "data" / "suggest_heldout5.csv"
 HELDOUT6 = ROOT / "benchmarks" / "data" / "suggest_heldout6.csv"
 HELDOUT7 = ROOT / "benchmarks" / "data" / "suggest_heldout7.csv"
 HELDOUT8 = ROOT / "benchmarks" / "data" / "suggest_heldout8.csv"
+HELDOUT9 = ROOT / "benchmarks" / "data" / "suggest_heldout9.csv"
 
 
 def heldout(path: Path = HELDOUT) -> list[dict[str, str]]:
@@ -47,7 +48,7 @@ def test_corpus_is_big_covers_every_niche_and_never_holds_the_heldout_set():
     assert sum(len(r.labels) > 1 for r in rows) >= 150  # several labels per row happen
     seen = {r.text.strip().lower() for r in rows}
     for path in (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6,
-                 HELDOUT7, HELDOUT8):
+                 HELDOUT7, HELDOUT8, HELDOUT9):
         test = heldout(path)
         assert len(test) >= 150
         assert {n for r in test for n in r["labels"].split(";")} == set(NICHES)
@@ -59,7 +60,7 @@ def test_no_corpus_row_is_a_near_copy_of_a_held_out_or_tuning_caption():
 
     texts = [r.text for r in shipped_corpus()]
     sets = unseen_sets()
-    assert HELDOUT8 in sets and ROOT / "tools" / "dev_captions4.csv" in sets
+    assert HELDOUT9 in sets and ROOT / "tools" / "dev_captions4.csv" in sets
     for path in sets:
         near = near_copies(texts, captions(path))
         assert not near, (path.name, [texts[i] for i in sorted(near)][:5])
@@ -73,7 +74,7 @@ def test_shipped_model_was_built_from_the_shipped_corpus():
     assert model.meta["corpus"] == file_digest(shipped_corpus_path()), \
         "the corpus changed: run python tools/train_topics.py"
     assert model.labels == NICHES
-    # About 1.9 MB at 10,700 rows (every word a creator's row names is kept: the names of
+    # About 2.5 MB at 14,400 rows (every word a creator's row names is kept: the names of
     # players, songs and products are what blind captions needed; int8 weights): the wheel
     # stays small.
     assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 4_500_000
@@ -197,8 +198,9 @@ def test_a_model_without_naive_bayes_still_loads(tmp_path):
     assert len(old.nb_rows) == 0 and not old.nb_scores(text_features("sourdough")).any()
     p = old.predict("my sourdough starter")
     assert max(p, key=p.get) == "food"
+    # Saved again, the int8 weights come back to within float32 rounding of their scale.
     assert load_model(tmp_path / "m.npz").predict("my sourdough starter") == \
-        model.predict("my sourdough starter")
+        pytest.approx(model.predict("my sourdough starter"), abs=1e-6)
 
 
 def test_retrain_with_a_creators_own_rows(tmp_path, monkeypatch):

@@ -59,6 +59,8 @@ NEEDS_CONTEXT = {
     "carolina", "mali", "peru", "oman", "bali",
     # destinations whose names are also words or names
     "capri", "aspen", "whistler", "petra", "napa", "goa",
+    # a capital that is also a fabric (ankara prints, "an ankara two piece")
+    "ankara",
 }
 #: The hashtag creators use where the country's name makes a poor one.
 COUNTRY_TAGS = {"US": "#usa", "GB": "#uk", "AE": "#uae", "CZ": "#czechia",
