@@ -70,7 +70,7 @@ COUNTRY_TAGS = {"US": "#usa", "GB": "#uk", "AE": "#uae", "CZ": "#czechia",
 NATION_TAGS = {("GB", "SCT"): "#scotland", ("GB", "WLS"): "#wales",
                ("GB", "NIR"): "#northernireland"}
 #: The hashtag creators use for a city where its GeoNames name makes a poor one.
-CITY_TAGS = {"New York City": "#nyc", "Ho Chi Minh City": "#saigon"}
+CITY_TAGS = {"New York City": "#nyc", "Ho Chi Minh City": "#saigon", "Marrakesh": "#marrakech"}
 #: Everyday names for places, beside the GeoNames ones: alias -> (name, country code, kind).
 ALIASES = {
     "usa": ("United States", "US", "country"), "america": ("United States", "US", "country"),
