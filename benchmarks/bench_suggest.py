@@ -33,8 +33,8 @@ captions only), and ``suggest_heldout8.csv`` (252 captions written 2026-12-06 by
 only the niche names, the format and 14 rows per niche, before that day's corpus rows were
 added; measured with the model before them and the one after) and ``suggest_heldout9.csv``
 (written 2026-12-06 by someone told only the niche names, the format, 14 rows per niche and to
-write as many creators around the world would; measured once, with the final model of that
-day): the blind sets are the honest figures. No corpus row is a near-copy of a held-out
+write as many creators around the world would; measured with the final model of that day,
+before and after Marrakesh's place tag became #marrakech): the blind sets are the honest figures. No corpus row is a near-copy of a held-out
 caption (``tools/corpus_overlap.py``). Tuning uses the corpus's own folds instead
 (``tools/train_topics.py --tags``).
 
@@ -229,8 +229,9 @@ def markdown(result: dict[str, object]) -> str:
         "Nine held-out sets, never trained on, no niche given, a fresh index: seven blind "
         f"ones, `benchmarks/data/suggest_heldout9.csv` ({d['captions']} captions written "
         "2026-12-06 by someone told only the niche names, the file's format, 14 rows per "
-        "niche and to write as many creators around the world would, measured once with the "
-        "final model of that day before anyone read a row), "
+        "niche and to write as many creators around the world would, measured with the "
+        "final model of that day before anyone read a row, before and after Marrakesh's "
+        "place tag became #marrakech), "
         f"`suggest_heldout8.csv` ({e['captions']} captions written "
         "2026-12-06 by someone told only the niche names, the file's format and 14 rows per "
         "niche, before the corpus rows of that afternoon were added, measured before anyone "
