@@ -34,9 +34,9 @@ only the niche names, the format and 14 rows per niche, before that day's corpus
 added; measured with the model before them and the one after) and ``suggest_heldout9.csv``
 (written 2026-12-06 by someone told only the niche names, the format, 14 rows per niche and to
 write as many creators around the world would; measured with the final model of that day,
-before and after Marrakesh's place tag became #marrakech): the blind sets are the honest figures. No corpus row is a near-copy of a held-out
-caption (``tools/corpus_overlap.py``). Tuning uses the corpus's own folds instead
-(``tools/train_topics.py --tags``).
+before and after Marrakesh's place tag became #marrakech): the blind sets are the honest
+figures. No corpus row is a near-copy of a held-out caption (``tools/corpus_overlap.py``).
+Tuning uses the corpus's own folds instead (``tools/train_topics.py --tags``).
 
 Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
 process with the analysis already cached (start-up, model and index loads included; goal at
