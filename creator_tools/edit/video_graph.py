@@ -29,7 +29,6 @@ from creator_tools.looks.cube import (
     read_cube,
     sample_lut,
     separable_curves,
-    write_cube,
 )
 from creator_tools.looks.tone import TOE, is_identity, lift_luma
 from creator_tools.looks.yuv import MATRIX_WEIGHTS, chroma_grade, luma_table_expr
@@ -227,15 +226,14 @@ def _grade(plan: EditPlan, workdir: Path, v: VideoInfo, *, tonemapped: bool,
         rgb_format = "gbrp16le"
         rgb.append("lutrgb=" + ":".join(f"{c}='{curve_expr(curves[i])}'"
                                         for i, c in enumerate("rgb")))
-    elif lut is not None:
+    elif look is not None:
         # The tone curve and the white balance go into the look's LUT: one lookup per pixel.
-        # The curve is steep near black, so the LUT gets a finer grid (33 points cost
-        # lut3d no more than 17).
-        if tone or gains:
-            lut = compose(lut, _before(brightness, gamma, (e.red_gain, e.blue_gain)),
-                          size=max(lut.size, FOLDED_LUT_SIZE))
-            tone = False
-        cube = write_cube(lut, workdir / "look.cube")  # under a plain name
+        cube = workdir / "look.cube"  # under a plain name; the branches of a graph share it
+        if not cube.exists():
+            cube.write_text(_folded_cube(_look_key(look, plan.look.strength), brightness,
+                                         gamma, (e.red_gain, e.blue_gain)),
+                            encoding="utf-8", newline="\n")
+        tone = False
         rgb.append(f"lut3d=file={escape_filter_path(str(cube))}:interp=tetrahedral")
     elif gains:
         rgb.append(f"colorchannelmixer=rr={e.red_gain:.4f}:bb={e.blue_gain:.4f}")
@@ -292,6 +290,20 @@ def _planar_tables(look: tuple[str, int, int, float], brightness: float, gamma: 
     cg = chroma_grade(lambda c: sample_lut(lut, before(c)), matrix=matrix,
                       full_range=full_range)
     return format_cube(cg.table), luma_table_expr(cg.luma)
+
+
+@functools.lru_cache(maxsize=8)
+def _folded_cube(look: tuple[str, int, int, float], brightness: float, gamma: float,
+                 gains: tuple[float, float]) -> str:
+    """The ``.cube`` text of the look ``look`` (:func:`_look_key`) with the tone curve and the
+    white balance folded in before it. The curve is steep near black, so a folded LUT gets a
+    finer grid (33 points cost lut3d no more than 17). Worked out once per look, as
+    :func:`_planar_tables`."""
+    lut = _prepared_lut(look[0], look[3])
+    if not is_identity(brightness=brightness, gamma=gamma) or gains != (1.0, 1.0):
+        lut = compose(lut, _before(brightness, gamma, gains),
+                      size=max(lut.size, FOLDED_LUT_SIZE))
+    return format_cube(lut)
 
 
 def _planar_grade(tables: tuple[str, str], workdir: Path, size: tuple[int, int],
