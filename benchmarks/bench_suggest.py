@@ -68,20 +68,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 HELDOUT = HERE / "data" / "suggest_heldout.csv"
-HELDOUT2 = HERE / "data" / "suggest_heldout2.csv"
-HELDOUT3 = HERE / "data" / "suggest_heldout3.csv"
-HELDOUT4 = HERE / "data" / "suggest_heldout4.csv"
-HELDOUT5 = HERE / "data" / "suggest_heldout5.csv"
-HELDOUT6 = HERE / "data" / "suggest_heldout6.csv"
 HELDOUT7 = HERE / "data" / "suggest_heldout7.csv"
-HELDOUT8 = HERE / "data" / "suggest_heldout8.csv"
-HELDOUT9 = HERE / "data" / "suggest_heldout9.csv"
 #: Set 7's captions labelled again by a second annotator who saw only the captions.
 HELDOUT7_SECOND = HERE / "data" / "suggest_heldout7_second.csv"
 RESULT = HERE / "results" / "suggest.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 CLIP = ROOT / "examples" / "demo.mp4"
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from tools.corpus_overlap import heldout_sets  # noqa: E402
 
 GOALS = {"mean_topical": 3.0, "two_topical": 0.95, "unrelated": 0.05, "suggest_wall_s": 1.5}
 EXAMPLES = ["3 days in lisbon: hidden viewpoints and where to eat",
@@ -95,6 +90,12 @@ def heldout_rows(path: Path = HELDOUT) -> list[dict[str, object]]:
         return [{"caption": r["caption"], "labels": set(r["labels"].split(";")),
                  "places": {p for p in r["places"].split(";") if p}}
                 for r in csv.DictReader(fh)]
+
+
+def _result_key(n: int) -> str:
+    """The key of held-out set ``n``'s figures in the results (``quality`` for the first,
+    ``quality_fresh`` for the second, ``quality_freshN`` after)."""
+    return "quality" if n == 1 else "quality_fresh" if n == 2 else f"quality_fresh{n}"
 
 
 def second_labels(path: Path) -> dict[str, set[str]]:
@@ -352,15 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result: dict[str, object] = {"when": dt.date.today().isoformat(),
                                  "python": platform.python_version(), "goals": GOALS,
-                                 "model": model_info(), "quality": quality(heldout_rows()),
-                                 "quality_fresh": quality(heldout_rows(HELDOUT2)),
-                                 "quality_fresh3": quality(heldout_rows(HELDOUT3)),
-                                 "quality_fresh4": quality(heldout_rows(HELDOUT4)),
-                                 "quality_fresh5": quality(heldout_rows(HELDOUT5)),
-                                 "quality_fresh6": quality(heldout_rows(HELDOUT6)),
-                                 "quality_fresh7": quality(heldout_rows(HELDOUT7)),
-                                 "quality_fresh8": quality(heldout_rows(HELDOUT8)),
-                                 "quality_fresh9": quality(heldout_rows(HELDOUT9))}
+                                 "model": model_info()}
+    for n, path in enumerate(heldout_sets(), start=1):
+        result[_result_key(n)] = quality(heldout_rows(path))
     first, second = heldout_rows(HELDOUT7), second_labels(HELDOUT7_SECOND)
     result["quality_fresh7_second"] = _figures(quality(
         [{**r, "labels": second[str(r["caption"])]} for r in first]))

@@ -53,12 +53,17 @@ def near_copies(texts: Sequence[str], others: Iterable[str], *, near: float = NE
     return hit
 
 
+def heldout_sets() -> list[Path]:
+    """The benchmark's held-out caption files, the first set first (a second annotator's
+    labels of a set repeat its captions and are not one)."""
+    held = (ROOT / "benchmarks" / "data").glob("suggest_heldout*.csv")
+    return sorted((p for p in held if not p.stem.endswith("_second")),
+                  key=lambda p: int(p.stem.removeprefix("suggest_heldout") or 1))
+
+
 def unseen_sets() -> list[Path]:
-    """The caption files training must not see: the benchmark's held-out sets and the
-    tuning sets (a second annotator's labels of a set repeat its captions)."""
-    held = sorted((ROOT / "benchmarks" / "data").glob("suggest_heldout*.csv"))
-    return [p for p in held if not p.stem.endswith("_second")] + sorted(
-        (ROOT / "tools").glob("dev_captions*.csv"))
+    """The caption files training must not see: the held-out sets and the tuning sets."""
+    return heldout_sets() + sorted((ROOT / "tools").glob("dev_captions*.csv"))
 
 
 def captions(path: Path) -> list[str]:
