@@ -68,9 +68,9 @@ def test_shipped_model_was_built_from_the_shipped_corpus():
     assert model.meta["corpus"] == file_digest(shipped_corpus_path()), \
         "the corpus changed: run python tools/train_topics.py"
     assert model.labels == NICHES
-    # About 2.5 MB at 14,400 rows (every word a creator's row names is kept: the names of
-    # players, songs and products are what blind captions needed; int8 weights): the wheel
-    # stays small.
+    # About 2.1 MB at 14,400 rows (every word a creator's row names is kept: the names of
+    # players, songs and products are what blind captions needed; int8 weights, the names
+    # as one text): the wheel stays small.
     assert (ROOT / "creator_tools/assets/topics/model.npz").stat().st_size < 4_500_000
 
 
