@@ -211,64 +211,84 @@ def _figure_row(label: str, key: str, fmt: str, goal: str, blind: tuple[dict, ..
             + f"{goal} ({_verdict(worst, GOALS[key], at_most=at_most)}) |")
 
 
+#: What each held-out set is, by its number (``suggest_heldoutN.csv``; the first is
+#: ``suggest_heldout.csv``), newest first: whether it is still blind (no one has read its
+#: misses: these give the goal's verdict) and how it was written and measured.
+SETS: dict[int, tuple[bool, str]] = {
+    10: (True, "written 2026-12-06, evening, by someone told only the niche names, the "
+               "file's format, 14 rows per niche and to write as creators around the world "
+               "do (a third naming the subject by specific knowledge, an eighth on a border "
+               "between two niches), measured before anyone read a row, first with the "
+               "model of that afternoon less the 21 corpus rows near its captions"),
+    9: (True, "written 2026-12-06 by someone told only the niche names, the file's format, "
+              "14 rows per niche and to write as many creators around the world would, "
+              "measured with the final model of that day before anyone read a row, before and "
+              "after Marrakesh's place tag became #marrakech"),
+    8: (True, "written 2026-12-06 by someone told only the niche names, the file's format and "
+              "14 rows per niche, before the corpus rows of that afternoon were added, "
+              "measured before anyone read a row"),
+    7: (True, "written 2026-12-06 by someone told only the niche names and the file's format, "
+              "measured before anyone read a row, first with the model of the morning"),
+    6: (True, "written 2026-12-06 by someone told only the niche names and the file's format, "
+              "after the corpus rows of that day were written and apart from them, measured "
+              "once with the final model before anyone read a row"),
+    4: (True, "written 2026-12-06 by someone told only the niche names and the file's format, "
+              "measured before anyone read a row; no longer apart from the training data in "
+              "one way: its misses (names a word model cannot know) were read before the "
+              "corpus rows of 2026-12-06 were briefed"),
+    3: (True, "written 2026-12-05 by someone who saw no corpus, tuning or held-out caption and "
+              "no code"),
+    2: (True, "written 2026-12-05 by someone who saw neither the corpus nor the first set, "
+              "whose figures were first read in this table"),
+    5: (False, "written 2026-12-06 by someone told the niche names, the file's format and to "
+               "write as creators do, many naming their subject only by specific knowledge; "
+               "blind until its misses were read on the afternoon of 2026-12-06, after which "
+               "one place was made to need travel context"),
+    1: (False, "of 2026-12-04, in another voice than the corpus; its misses were read while "
+               "the ranker was tuned"),
+}
+
+
+def _set_file(n: int) -> str:
+    return f"suggest_heldout{'' if n == 1 else n}.csv"
+
+
+def _set_name(n: int) -> str:
+    blind = SETS[n][0]
+    return (f"blind set {n}" if blind else "first set (read)" if n == 1
+            else f"set {n} (read)")
+
+
 def markdown(result: dict[str, object]) -> str:
     """The section of docs/benchmarks.md."""
     q = result["quality"]
     model = result["model"]
-    f = result["quality_fresh"]
-    g = result["quality_fresh3"]
-    h = result["quality_fresh4"]
-    k = result["quality_fresh5"]
-    m = result["quality_fresh6"]
-    n = result["quality_fresh7"]
-    e = result["quality_fresh8"]
-    d = result["quality_fresh9"]
-    blind, read = (d, e, n, m, h, g, f), (k, q)
+    order = [n for n in SETS if _result_key(n) in result]
+    blind_n = [n for n in order if SETS[n][0]]
+    read_n = [n for n in order if not SETS[n][0]]
+    blind = tuple(result[_result_key(n)] for n in blind_n)
+    read = tuple(result[_result_key(n)] for n in read_n)
+
+    def described(n: int) -> str:
+        return (f"`{'benchmarks/data/' if n == order[0] else ''}{_set_file(n)}` "
+                f"({result[_result_key(n)]['captions']} captions {SETS[n][1]})")
+
     lines = [
         f"## `creator suggest` hashtags (benchmarks/bench_suggest.py), {result['when']}",
         "",
-        "Nine held-out sets, never trained on, no niche given, a fresh index: seven blind "
-        f"ones, `benchmarks/data/suggest_heldout9.csv` ({d['captions']} captions written "
-        "2026-12-06 by someone told only the niche names, the file's format, 14 rows per "
-        "niche and to write as many creators around the world would, measured with the "
-        "final model of that day before anyone read a row, before and after Marrakesh's "
-        "place tag became #marrakech), "
-        f"`suggest_heldout8.csv` ({e['captions']} captions written "
-        "2026-12-06 by someone told only the niche names, the file's format and 14 rows per "
-        "niche, before the corpus rows of that afternoon were added, measured before anyone "
-        f"read a row), `suggest_heldout7.csv` ({n['captions']} captions written "
-        "2026-12-06 by someone told only the niche names and the file's format, measured "
-        "before anyone read a row, first with the model of the morning), "
-        f"`suggest_heldout6.csv` ({m['captions']} captions written "
-        "2026-12-06 by someone told only the niche names and the file's format, after the "
-        "corpus rows of that day were written and apart from them, measured once with the "
-        f"final model before anyone read a row), `suggest_heldout4.csv` ({h['captions']} "
-        "captions written "
-        "2026-12-06 by someone told only the niche names and the file's format, measured "
-        f"before anyone read a row), `suggest_heldout3.csv` ({g['captions']} captions written "
-        "2026-12-05 by someone who saw no corpus, tuning or held-out caption and no code) "
-        f"and `suggest_heldout2.csv` ({f['captions']} captions written 2026-12-05 by someone "
-        "who saw neither the corpus nor the first set), whose figures were first read in this "
-        f"table; and two sets whose misses were read: `suggest_heldout5.csv` "
-        f"({k['captions']} captions written 2026-12-06 by someone told the niche names, the "
-        "file's format and to write as creators do, many naming their subject only by "
-        "specific knowledge; blind until its misses were read on the afternoon of "
-        "2026-12-06, after which one place was made to need travel context) and "
-        f"`suggest_heldout.csv` ({q['captions']} captions of 2026-12-04, in "
-        "another voice than the corpus; its misses were read while the ranker was tuned). "
+        f"{len(order)} held-out sets, never trained on, no niche given, a fresh index: "
+        f"{len(blind_n)} blind ones, " + ", ".join(described(n) for n in blind_n)
+        + f"; and {len(read_n)} whose misses were read: "
+        + " and ".join(described(n) for n in read_n) + ". "
         f"Topic model: {model['rows']} training rows, {model['features']} features, "
         f"{model['estimator']} + sigmoid calibration, {model['size_kb']} kB. Broad tags "
-        "never count as topical. The goal's verdict is the worst of the blind sets. Set 4 "
-        "no longer stands apart from the training data: its misses (names a word model "
-        "cannot know) were read before the corpus rows of 2026-12-06 were briefed. No "
-        "corpus row is a "
-        "near-copy of a held-out or tuning caption (`tools/corpus_overlap.py`: word sets "
-        "overlapping by 0.7 or more; 175 rows were taken out on 2026-12-06, some of them a "
+        "never count as topical. The goal's verdict is the worst of the blind sets. No "
+        "corpus row is a near-copy of a held-out or tuning caption (`tools/corpus_overlap.py`: "
+        "word sets overlapping by 0.7 or more; 211 rows were taken out in all, some of them a "
         "held-out caption word for word but for an emoji).",
         "",
-        "| figure | blind set 9 | blind set 8 | blind set 7 | blind set 6 | blind set 4 "
-        "| blind set 3 | blind set 2 | set 5 (read) | first set (read) | goal |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| figure | " + " | ".join(_set_name(n) for n in order) + " | goal |",
+        "|---|" + "---|" * len(order) + "---|",
         _figure_row("mean topical tags in the top 5", "mean_topical", ".2f", "at least 3.0",
                     blind, read),
         _figure_row("captions with at least 2 topical tags", "two_topical", ".1%",
@@ -317,9 +337,8 @@ def markdown(result: dict[str, object]) -> str:
     for caption, tags in q["examples"].items():
         lines.append(f"- \"{caption}\": " + " ".join(f"`{x['tag']}`" for x in tags))
     lines += ["", "Misses and unrelated tags, caption by caption: "
-              f"`{RESULT.relative_to(ROOT)}` (`quality_fresh9`, `quality_fresh8`, "
-              "`quality_fresh7`, `quality_fresh6`, "
-              "`quality_fresh4`, `quality_fresh3`, `quality_fresh`: the blind sets)."]
+              f"`{RESULT.relative_to(ROOT)}` ("
+              + ", ".join(f"`{_result_key(n)}`" for n in blind_n) + ": the blind sets)."]
     return "\n".join(lines)
 
 

@@ -44,6 +44,7 @@ HELDOUT_FLOORS = {
     "suggest_heldout7.csv": {"mean_topical": 3.4, "two_topical": 0.89, "unrelated": 0.11},
     "suggest_heldout8.csv": {"mean_topical": 3.55, "two_topical": 0.92, "unrelated": 0.1},
     "suggest_heldout9.csv": {"mean_topical": 3.5, "two_topical": 0.91, "unrelated": 0.1},
+    "suggest_heldout10.csv": {"mean_topical": 3.45, "two_topical": 0.91, "unrelated": 0.1},
 }
 
 
@@ -84,10 +85,18 @@ def test_hashtag_precision_at_5_holds_its_floor(index):
     assert hits / (5 * len(CASES["cases"])) >= PRECISION_FLOOR
 
 
-def test_every_heldout_set_has_its_floors():
+def test_every_heldout_set_has_its_floors_and_its_description():
+    import importlib.util
+
     from tools.corpus_overlap import heldout_sets
 
     assert [p.name for p in heldout_sets()] == list(HELDOUT_FLOORS)
+    spec = importlib.util.spec_from_file_location(
+        "bench_suggest", HELDOUT.parents[1] / "bench_suggest.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert sorted(bench._set_file(n) for n in bench.SETS) == sorted(HELDOUT_FLOORS)
 
 
 @pytest.mark.parametrize("heldout", [HELDOUT.with_name(n) for n in HELDOUT_FLOORS],
