@@ -161,6 +161,11 @@ def test_a_close_rival_that_the_words_name_leads_and_a_weak_one_gives_nothing(in
     assert niches({"food": 0.72, "gaming": 0.6, "comedy": 0.2}) == {"gaming"}
     weak = 0.9 * RIVAL_SHARE * 0.72
     assert niches({"food": 0.72, "gaming": weak, "comedy": 0.2}) == {"food"}
+    # a keyword met by one word ('interest' in #funfacts) does not outweigh a near-certain
+    # niche whose tags the words do not name
+    compound = rank_tags(docs, Topic(scores={"finance": 0.99, "education": 0.91}),
+                         text="compound interest will make you cry (happy tears)")
+    assert {niche_of[t.tag] for t in compound if t.kind != "broad"} == {"finance"}
     # without a named tag the likelier niche keeps the lead
     assert {niche_of[t.tag] for t in rank_tags(docs, Topic(scores={"food": 0.72,
                                                                   "gaming": 0.6}),

@@ -263,3 +263,12 @@ def test_suggest_reads_the_topic_from_speech_when_there_is_no_caption(tmp_path, 
     d = json.loads(quiet.stdout)
     assert {t["kind"] for t in d["hashtags"]} == {"broad"}
     assert "broad tags only: no caption and no speech" in quiet.stderr
+
+
+def test_a_caption_of_many_middling_words_is_read():
+    """No word weighs 0.3, but together they say parenting."""
+    from creator_tools.topics.reading import read_topic
+
+    topic = read_topic(shipped_model(), caption="family game night with a 4 and a 9 year old")
+    assert topic.known and topic.ranked()[0][0] == "parenting", topic.ranked()[:3]
+    assert not read_topic(shipped_model(), caption="so this happened today").known

@@ -25,6 +25,10 @@ from creator_tools.topics.model import TopicModel
 from creator_tools.topics.places import Place, find_places
 from creator_tools.topics.words import english_share, fold, has_letters, tokens
 
+#: A text is read for a topic when a word of it weighs this much (see
+#: :func:`creator_tools.topics.words.weight`), or its words together weigh INFORMATIVE_TOTAL:
+#: "family game night with a 4 and a 9 year old" has no word of 0.3 but says parenting.
+INFORMATIVE_WORD, INFORMATIVE_TOTAL = 0.3, 0.5
 #: A niche at or above this probability is what the clip is about; so is a niche at or above
 #: :data:`LEAD_FLOOR` that is :data:`LEAD` times as likely as the next one.
 SURE = 0.3
@@ -179,7 +183,8 @@ def _read(model: TopicModel, text: str, ignore: set[str]) -> tuple[TextFeatures,
         text = re.sub(re.escape(tag) + r"\b", " ", text, flags=re.IGNORECASE)
     toks = tokens(text)
     feats = features_of_tokens(toks)
-    informative = any(t.weight >= 0.3 for t in toks) and any(
+    informative = (any(t.weight >= INFORMATIVE_WORD for t in toks)
+                   or sum(t.weight for t in toks) >= INFORMATIVE_TOTAL) and any(
         f in model.features for f in feats.counts)
     return feats, informative
 
