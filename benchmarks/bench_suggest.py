@@ -11,31 +11,9 @@ it is a location tag the row expects; broad tags (``#fyp``) never count. Figures
 - share of captions with at least 2 topical tags (goal at least 95%);
 - share of captions with a tag of an unrelated niche or a wrong place (goal at most 5%).
 
-Nine held-out sets: ``suggest_heldout.csv`` (199 captions, 2026-12-04; its misses were read
-while the ranker was tuned, so it is no longer blind), ``suggest_heldout2.csv`` (216 captions
-written 2026-12-05 by someone who saw neither the corpus nor the first set, and measured
-before anyone read its misses) and ``suggest_heldout3.csv`` (210 captions written later on
-2026-12-05 the same way, by someone who saw no corpus, tuning or held-out caption and no
-code; of its 220 captions, 2 that a corpus row matched word for word were dropped before any
-figure was read, and 8 that its writer showed as samples, and that a later corpus writer's
-brief echoed, after the first reading) and ``suggest_heldout4.csv`` (240 captions written
-2026-12-06 the same way, by someone told only the niche names and the file's format, and
-measured before anyone read a row of it) and ``suggest_heldout5.csv`` (240 captions written
-2026-12-06 by someone told the niche names, the format and to write as creators do, many
-naming their subject only by specific knowledge; measured before anyone read a row; its
-misses were read on the afternoon of 2026-12-06, so it is no longer blind) and
-``suggest_heldout6.csv`` (240 captions written 2026-12-06 by someone told only the niche names
-and the format, measured once with the final model of that day) and ``suggest_heldout7.csv``
-(249 captions written 2026-12-06 by someone told only the niche names and the format; of its
-252, 3 that a corpus row or an earlier set held word for word were dropped after the first
-measurement), which ``suggest_heldout7_second.csv`` labels again (a second annotator, shown the
-captions only), and ``suggest_heldout8.csv`` (252 captions written 2026-12-06 by someone told
-only the niche names, the format and 14 rows per niche, before that day's corpus rows were
-added; measured with the model before them and the one after) and ``suggest_heldout9.csv``
-(written 2026-12-06 by someone told only the niche names, the format, 14 rows per niche and to
-write as many creators around the world would; measured with the final model of that day,
-before and after Marrakesh's place tag became #marrakech): the blind sets are the honest
-figures. No corpus row is a near-copy of a held-out caption (``tools/corpus_overlap.py``).
+The held-out sets (``benchmarks/data/suggest_heldout*.csv``) and how each was written and
+measured: :data:`SETS`; the blind ones, never read, are the honest figures. No corpus row
+is a near-copy of a held-out caption (``tools/corpus_overlap.py``).
 Tuning uses the corpus's own folds instead (``tools/train_topics.py --tags``).
 
 Speed: ``creator suggest examples/demo.mp4 --caption TEXT --no-transcribe --json`` as a fresh
@@ -81,7 +59,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 CLIP = ROOT / "examples" / "demo.mp4"
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from tools.corpus_overlap import heldout_sets  # noqa: E402
+from tools.corpus_overlap import heldout_sets, set_number  # noqa: E402
 
 GOALS = {"mean_topical": 3.0, "two_topical": 0.95, "unrelated": 0.05, "suggest_wall_s": 1.5}
 EXAMPLES = ["3 days in lisbon: hidden viewpoints and where to eat",
@@ -234,6 +212,12 @@ def _verdict(value: float, goal: float, *, at_most: bool = False) -> str:
     return "met" if ok else "not met"
 
 
+def _pooled(sets: tuple[dict, ...], key: str) -> float:
+    """Figure ``key`` over ``sets`` taken as one set (each weighted by its captions)."""
+    return (sum(float(q[key]) * int(q["captions"]) for q in sets)
+            / sum(int(q["captions"]) for q in sets))
+
+
 def _figure_row(label: str, key: str, fmt: str, goal: str, blind: tuple[dict, ...],
                 read: tuple[dict, ...]) -> str:
     """A row of the figures table: the blind sets' values (bold), their pooled value, those
@@ -241,8 +225,7 @@ def _figure_row(label: str, key: str, fmt: str, goal: str, blind: tuple[dict, ..
     pooled blind sets (the held-out set the issue asks for) and the worst single set."""
     at_most = goal.startswith("at most")
     worst = (max if at_most else min)(b[key] for b in blind)
-    n = sum(int(b["captions"]) for b in blind)
-    pooled = sum(float(b[key]) * int(b["captions"]) for b in blind) / n
+    pooled = _pooled(blind, key)
     target = GOALS[key.removesuffix("_judged")]
     return (f"| {label} | " + "".join(f"**{b[key]:{fmt}}** | " for b in blind)
             + f"**{pooled:{fmt}}** | " + "".join(f"{r[key]:{fmt}} | " for r in read)
@@ -271,6 +254,8 @@ SETS: dict[int, tuple[bool, str]] = {
     8: (True, "written 2026-12-06 by someone told only the niche names, the file's format and "
               "14 rows per niche, before the corpus rows of that afternoon were added, "
               "measured before anyone read a row"),
+    # of its 252 captions, 3 that a corpus row or an earlier set held word for word were
+    # dropped after the first measurement; suggest_heldout7_second.csv labels it again
     7: (True, "written 2026-12-06 by someone told only the niche names and the file's format, "
               "measured before anyone read a row, first with the model of the morning"),
     6: (True, "written 2026-12-06 by someone told only the niche names and the file's format, "
@@ -280,6 +265,9 @@ SETS: dict[int, tuple[bool, str]] = {
               "measured before anyone read a row; no longer apart from the training data in "
               "one way: its misses (names a word model cannot know) were read before the "
               "corpus rows of 2026-12-06 were briefed"),
+    # of its 220 captions, 2 that a corpus row matched word for word were dropped before any
+    # figure was read, and 8 that its writer showed as samples (a later corpus writer's brief
+    # echoed them) after the first reading
     3: (True, "written 2026-12-05 by someone who saw no corpus, tuning or held-out caption and "
               "no code"),
     2: (True, "written 2026-12-05 by someone who saw neither the corpus nor the first set, "
@@ -352,22 +340,20 @@ def markdown(result: dict[str, object]) -> str:
     ]
     n_all = sum(int(b["captions"]) for b in blind)
 
-    def pooled(key: str) -> float:
-        return sum(float(b[key]) * int(b["captions"]) for b in blind) / n_all
-
     def interval(key: str) -> str:
-        lo, hi = wilson(pooled(key), n_all)
-        return f"{pooled(key):.1%} ({lo:.1%}-{hi:.1%})"
+        lo, hi = wilson(_pooled(blind, key), n_all)
+        return f"{_pooled(blind, key):.1%} ({lo:.1%}-{hi:.1%})"
 
     lines += ["", f"The blind sets pooled ({n_all} captions; 95% Wilson intervals): "
-              f"{pooled('mean_topical'):.2f} topical tags, {interval('two_topical')} with 2+ "
-              f"topical, {interval('unrelated')} with an unrelated tag; with the place tags "
+              f"{_pooled(blind, 'mean_topical'):.2f} topical tags, "
+              f"{interval('two_topical')} with 2+ topical, {interval('unrelated')} with an "
+              "unrelated tag; with the place tags "
               f"judged, {interval('two_topical_judged')} and {interval('unrelated_judged')}. "
               "A set of 250 captions measures a share of 5% to about 1.4 points either way "
               "(one standard error): sets of one model spread by that much by chance, and the "
               f"worst of {len(blind)} lies above their pooled share."]
-    judged = sum(1 for _ in judged_places())
-    fit = sum(judged_places().values())
+    fits = judged_places()
+    judged, fit = len(fits), sum(fits.values())
     unjudged = sum(result[_result_key(n)].get("unjudged_places", 0) for n in order)
     lines += ["", f"Place tags: a labeller lists one spelling or one of the places a caption "
               f"names (#marrakesh where the tag is #marrakech, #positano for a caption on the "
@@ -450,8 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {"when": dt.date.today().isoformat(),
                                  "python": platform.python_version(), "goals": GOALS,
                                  "model": model_info()}
-    for n, path in enumerate(heldout_sets(), start=1):
-        result[_result_key(n)] = quality(heldout_rows(path))
+    for path in heldout_sets():
+        result[_result_key(set_number(path))] = quality(heldout_rows(path))
     first, second = heldout_rows(HELDOUT7), second_labels(HELDOUT7_SECOND)
     result["quality_fresh7_second"] = _figures(quality(
         [{**r, "labels": second[str(r["caption"])]} for r in first]))

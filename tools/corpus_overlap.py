@@ -53,12 +53,16 @@ def near_copies(texts: Sequence[str], others: Iterable[str], *, near: float = NE
     return hit
 
 
+def set_number(path: Path) -> int:
+    """The number of held-out set ``path``: ``suggest_heldoutN.csv`` is N, the first has none."""
+    return int(path.stem.removeprefix("suggest_heldout") or 1)
+
+
 def heldout_sets() -> list[Path]:
     """The benchmark's held-out caption files, the first set first (a second annotator's
     labels of a set repeat its captions and are not one)."""
     held = (ROOT / "benchmarks" / "data").glob("suggest_heldout*.csv")
-    return sorted((p for p in held if not p.stem.endswith("_second")),
-                  key=lambda p: int(p.stem.removeprefix("suggest_heldout") or 1))
+    return sorted((p for p in held if not p.stem.endswith("_second")), key=set_number)
 
 
 def unseen_sets() -> list[Path]:

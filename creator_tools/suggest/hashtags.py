@@ -198,7 +198,7 @@ def tag_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> tuple[float, lis
     own word (``travel`` for ``#budgettravel``) is the topic's business, not a match."""
     score, hits = 0.0, []
     own = stem_of(d.category)
-    name_share = 1.0 if len(d.name_words) <= 1 else 0.6
+    name_share = _name_share(d)
     for stem, (word, weight) in said.items():
         if stem == own:
             continue
@@ -327,10 +327,17 @@ def _names_topic(d: TagDoc, said: dict[str, tuple[str, float]],
                for st in said)
 
 
+def _name_share(d: TagDoc) -> float:
+    """What a word of tag ``d``'s name is worth in a match: all of a one-word name, 0.6 of a
+    longer one's."""
+    return 1.0 if len(d.name_words) <= 1 else 0.6
+
+
 def name_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> float:
-    """How much of tag ``d``'s name the clip's words say (0..1), the niche's own word aside."""
+    """How much of tag ``d``'s name the clip's words say (0..1), the niche's own word aside:
+    the name part of :func:`tag_match`."""
     own = stem_of(d.category)
-    share = 1.0 if len(d.name_words) <= 1 else 0.6
+    share = _name_share(d)
     return min(1.0, sum(share * weight for stem, (_, weight) in said.items()
                         if stem != own and stem in d.name_words))
 
