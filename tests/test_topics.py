@@ -139,6 +139,33 @@ def test_places_from_the_gazetteer():
     assert find_places("mango sticky rice and a chia pudding") == []
 
 
+@pytest.mark.parametrize("caption", [
+    "chicago bulls 1996, the best team ever", "leeds united away days", "messi at inter miami",
+    "bayern munich training ground tour", "real madrid comeback of the season",
+    "new england clam chowder", "venice beach skatepark session", "paris hilton era makeup",
+])
+def test_a_place_inside_another_name_is_not_that_place(caption):
+    """A club (its club word or a nickname beside the place), a region or a neighbourhood
+    named after another place, a person."""
+    assert find_places(caption) == []
+
+
+def test_a_nickname_that_is_an_everyday_word_keeps_the_place():
+    assert [p.name for p in find_places("houston heat is unreal in july")] == ["Houston"]
+    assert [p.name for p in find_places("the real paris nobody shows you")] == ["Paris"]
+    assert [p.name for p in find_places("3 days in chicago and the bulls game")] == ["Chicago"]
+
+
+def test_countries_in_a_sports_caption_are_teams_unless_named_as_places():
+    model = shipped_model()
+    match = read_topic(model, caption="france vs ireland what a finish")
+    assert match.main() == "sports" and match.places == []
+    away = read_topic(model, caption="watching france vs ireland in dublin")
+    assert away.main() == "sports" and [p.name for p in away.places] == ["Dublin"]
+    trip = read_topic(model, caption="spain vs portugal for a first europe trip")
+    assert trip.main() == "travel" and [p.name for p in trip.places] == ["Spain", "Portugal"]
+
+
 def test_a_topic_word_is_not_a_small_town():
     # Mascara is a town in Algeria; "one mascara" is make-up. A place name the model reads as
     # evidence of a likelier niche counts only when written as a place, or when the place is

@@ -6,7 +6,8 @@ with its tags (``lisbon`` -> ``#lisbon #portugal``). Names are matched as whole 
 first (``new york`` before ``york``). A name that is also an everyday word or a given name
 (``turkey``, ``jordan``, ``charlotte``, ``miami`` as a word is common in text) counts only in
 travel context: after "in", "to", "from", "visiting"..., before "trip", "vlog", "airport"...,
-or written as a hashtag.
+or written as a hashtag. A place's name inside a team's (``chicago bulls``, ``real madrid``) or
+another name (``new england``, ``venice beach``, ``paris hilton``) is not that place.
 """
 
 from __future__ import annotations
@@ -25,11 +26,36 @@ BEFORE = {"in", "to", "from", "visiting", "visit", "visited", "across", "around"
           "explore", "exploring", "near", "at", "into", "toured", "touring", "leaving"}
 AFTER = {"trip", "travel", "travels", "vlog", "itinerary", "guide", "city", "streets",
          "airport", "weekend", "holiday", "vacation", "downtown", "beach", "beaches", "tour",
-         "diaries", "bound", "getaway", "layover"}
-#: Names of wider regions that hold a place's name but are not that place ("south america" is
-#: not the United States): read past as a whole.
+         "diaries", "bound", "getaway", "layover",
+         # an event held there: "london marathon", "monaco gp" / "grand prix"
+         "marathon", "gp", "grand"}
+#: Names that hold a place's name but are not that place, read past as a whole: wider
+#: regions ("south america" is not the United States), a region or a neighbourhood named after
+#: another place ("new england", "little italy", "venice beach" in Los Angeles), people, and
+#: clubs whose nickname is an everyday word (see TEAM_AFTER).
 NOT_A_PLACE = {"south america", "north america", "latin america", "central america",
-               "south american", "north american", "latin american", "central american"}
+               "south american", "north american", "latin american", "central american",
+               "new england", "little italy", "little tokyo", "little havana", "little india",
+               "venice beach", "brighton beach", "paris hilton", "real madrid", "dallas cowboys",
+               "memphis grizzlies"}
+#: A place's name next to one of these words names a sports club: club words before it
+#: ("inter miami", "bayern munich"; not "real": "the real paris") and after it, club words
+#: and nicknames no one uses of anything else ("leeds united", "chicago bulls"). Nicknames
+#: that are everyday words or animals ("miami heat", "orlando magic", "alaska grizzlies",
+#: "texas cowboys") are left out: a wrong reading of those would lose a real place.
+TEAM_BEFORE = {"inter", "atletico", "bayern", "borussia", "sporting", "olympique",
+               "dynamo", "ac", "fc", "afc", "athletic"}
+TEAM_AFTER = {
+    "fc", "afc", "cf", "sc", "united", "utd", "hotspur", "rovers", "wanderers", "albion",
+    "athletic", "lakers", "celtics", "bulls", "knicks", "warriors", "clippers", "rockets",
+    "mavericks", "mavs", "nuggets", "raptors", "bucks", "cavaliers", "cavs", "pacers",
+    "pistons", "timberwolves", "hornets", "76ers", "sixers", "yankees", "mets", "dodgers",
+    "cubs", "sox", "astros", "mariners", "padres", "phillies", "brewers", "orioles", "rockies",
+    "diamondbacks", "patriots", "packers", "chiefs", "steelers", "49ers", "niners",
+    "buccaneers", "bucs", "seahawks", "raiders", "broncos", "bengals", "texans", "colts",
+    "titans", "commanders", "bruins", "canadiens", "oilers", "canucks", "blackhawks",
+    "sabres", "sounders", "whitecaps",
+}
 _WORD = re.compile(r"#?[a-z0-9]+")
 
 
@@ -45,6 +71,8 @@ class Place:
     #: Written as a hashtag or in travel context ("in lisbon", "lisbon trip"), or a place
     #: too big to be mistaken for a word (a country, a city of a million people or more).
     marked: bool = False
+    #: Written as a hashtag or in travel context: named as a place, not only by its name.
+    context: bool = False
 
     def label(self) -> str:
         """``Lisbon, Portugal`` (``Portugal`` for a country)."""
@@ -105,16 +133,25 @@ def find_places(text: str, *, limit: int = 3) -> list[Place]:
             entry = gaz.get(key)
             if entry is None:
                 continue
-            marked = (size == 1 and words[i].startswith("#")) or _in_context(plain, i, size)
-            if entry.needs_context and not marked:
+            if _team(plain, i, size):
+                i += size - 1
+                break
+            context = (size == 1 and words[i].startswith("#")) or _in_context(plain, i, size)
+            if entry.needs_context and not context:
                 continue
-            marked = marked or entry.kind != "city" or entry.population >= WELL_KNOWN_POPULATION
+            marked = context or entry.kind != "city" or entry.population >= WELL_KNOWN_POPULATION
             found.setdefault(entry.name, Place(key, entry.name, entry.kind, entry.country,
-                                               entry.tags, marked))
+                                               entry.tags, marked, context))
             i += size - 1
             break
         i += 1
     return list(found.values())
+
+
+def _team(words: list[str], start: int, size: int) -> bool:
+    """Whether the place name at ``words[start:start + size]`` is part of a club's name."""
+    return ((start > 0 and words[start - 1] in TEAM_BEFORE)
+            or (start + size < len(words) and words[start + size] in TEAM_AFTER))
 
 
 def _in_context(words: list[str], start: int, size: int) -> bool:

@@ -125,6 +125,14 @@ def _not_topic_words(places: list[Place], evidence: dict[str, list[str]],
     return [pl for pl in places if pl.marked or pl.mention not in other]
 
 
+def _not_teams(places: list[Place], scores: dict[str, float]) -> list[Place]:
+    """``places`` less, when sports leads, those not named as places ("in ...", "#...",
+    "... trip"): in "france vs ireland, what a finish" the countries are teams."""
+    if not places or max(scores, key=lambda lab: (scores[lab], lab)) != "sports":
+        return places
+    return [pl for pl in places if pl.context]
+
+
 def _read_caption(model: TopicModel, caption: str, ignore: set[str]
                   ) -> tuple[TextFeatures, list[float], bool]:
     """The caption's features, the model's probabilities for it (all 0 when it says too
@@ -228,7 +236,7 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
                     said_evidence[lab] = _evidence(model, best, lab, "transcript")
     scores = _combined(labels, p_cap, p_said)
     evidence = _caption_evidence(model, cap_feats, p_cap, said_evidence)
-    topic.places = _not_topic_words(find_places(caption), evidence, scores)
+    topic.places = _not_teams(_not_topic_words(find_places(caption), evidence, scores), scores)
     if topic.places and cap_ok:
         # A place is the gazetteer's business: the model reads the caption without it, so a
         # city that a corpus row or two tied to another niche ("amsterdam" in a history
@@ -238,7 +246,8 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
         scores = _combined(labels, p_cap, p_said)
         evidence = _caption_evidence(model, cap_feats, p_cap, said_evidence)
     if not topic.places and words:
-        topic.places = _not_topic_words(find_places(" ".join(words[:2000])), evidence, scores)
+        topic.places = _not_teams(_not_topic_words(find_places(" ".join(words[:2000])),
+                                                   evidence, scores), scores)
         topic.place_source = "transcript"
     if topic.places and "travel" in scores:
         p = min(max(scores["travel"], 1e-4), 1 - 1e-4)
