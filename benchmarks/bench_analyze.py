@@ -36,6 +36,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 sys.path.insert(0, str(HERE.parent))  # tools/ (not installed) from the checkout
+from installed import compile_package  # noqa: E402
+
 SD_VENV = WORK / "sd-venv"
 RESULT_JSON = WORK / "last_analyze.json"
 
@@ -351,8 +353,10 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: str | Non
 
     Wall time, CPU time (user + sys) and ru_maxrss come from ``os.wait4`` on ``cmd``'s process
     (in the launcher); they include the descendants it waited for. The tree's memory is
-    sampled from /proc every :data:`TREE_SAMPLE_S` seconds.
+    sampled from /proc every :data:`TREE_SAMPLE_S` seconds. The package is timed as installed
+    (:func:`installed.compile_package`).
     """
+    compile_package()
     with (tempfile.TemporaryFile() as err, open(stdout_path, "wb") as out,
           tempfile.NamedTemporaryFile("r", suffix=".json") as report):
         peak = [0]
