@@ -355,13 +355,17 @@ class _SoundJob(threading.Thread):
             _run(cmds.master(master, measure=False), self.procs, who="sound")
             self.master = master
             return
-        # What the limiter does to the loudness is measured, not predicted: passes that only
-        # measure (a tenth of an encode's cost) until one lands, then the one encode.
+        # What the limiter does to the loudness is measured, not predicted. The first pass
+        # encodes and measures at once: it mostly lands, and then it is the master. One that
+        # misses is followed by passes that only measure (a tenth of an encode's cost) until
+        # one lands, then the one encode (none when the first pass came closest after all).
         previous = None
         tried: list[tuple[tuple[bool, float], Master]] = []
-        for _ in range(MAX_MASTER_PASSES):
+        encoded = master
+        for n in range(MAX_MASTER_PASSES):
             assert master is not None
-            log = _run(cmds.master(master, measure=True, name=None), self.procs, who="sound")
+            log = _run(cmds.master(master, measure=True, name=None if n else "audio.m4a"),
+                       self.procs, who="sound")
             result = parse_ebur128_summary(log)
             tried.append((master_miss(plan, result), master))
             master, previous = correct_master(plan, master, result, previous), (master, result)
@@ -369,7 +373,8 @@ class _SoundJob(threading.Thread):
                 break
         # The pass that came closest: peaks under the ceiling first, then loudness.
         _, self.master = min(tried, key=lambda t: t[0])
-        _run(cmds.master(self.master, measure=False), self.procs, who="sound")
+        if self.master != encoded:
+            _run(cmds.master(self.master, measure=False), self.procs, who="sound")
 
 
 def _run(cmd: list[str], procs: _Processes, *, who: str, total: float | None = None,
