@@ -197,11 +197,8 @@ def tag_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> tuple[float, lis
     """How directly the clip's words name tag ``d`` (0..1) and the words that do. The niche's
     own word (``travel`` for ``#budgettravel``) is the topic's business, not a match."""
     score, hits = 0.0, []
-    own = stem_of(d.category)
     name_share = _name_share(d)
-    for stem, (word, weight) in said.items():
-        if stem == own:
-            continue
+    for stem, (word, weight) in _not_its_niche(d, said):
         field = (name_share if stem in d.name_words else 0.5 if stem in d.keywords
                  else 0.3 if stem in d.description else 0.0)
         if field:
@@ -327,6 +324,13 @@ def _names_topic(d: TagDoc, said: dict[str, tuple[str, float]],
                for st in said)
 
 
+def _not_its_niche(d: TagDoc, said: dict[str, tuple[str, float]]
+                   ) -> list[tuple[str, tuple[str, float]]]:
+    """The clip's words (``said`` items) less tag ``d``'s niche's own word."""
+    own = stem_of(d.category)
+    return [(stem, ws) for stem, ws in said.items() if stem != own]
+
+
 def _name_share(d: TagDoc) -> float:
     """What a word of tag ``d``'s name is worth in a match: all of a one-word name, 0.6 of a
     longer one's."""
@@ -336,10 +340,9 @@ def _name_share(d: TagDoc) -> float:
 def name_match(d: TagDoc, said: dict[str, tuple[str, float]]) -> float:
     """How much of tag ``d``'s name the clip's words say (0..1), the niche's own word aside:
     the name part of :func:`tag_match`."""
-    own = stem_of(d.category)
     share = _name_share(d)
-    return min(1.0, sum(share * weight for stem, (_, weight) in said.items()
-                        if stem != own and stem in d.name_words))
+    return min(1.0, sum(share * weight for stem, (_, weight) in _not_its_niche(d, said)
+                        if stem in d.name_words))
 
 
 def _lead_niche(docs: list[TagDoc], ranked: list[tuple[str, float]],

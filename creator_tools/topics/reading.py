@@ -125,9 +125,12 @@ def _not_topic_words(places: list[Place], evidence: dict[str, list[str]],
     return [pl for pl in places if pl.marked or pl.mention not in other]
 
 
-def _not_teams(places: list[Place], scores: dict[str, float]) -> list[Place]:
-    """``places`` less, when sports leads, those not named as places ("in ...", "#...",
-    "... trip"): in "france vs ireland, what a finish" the countries are teams."""
+def _places_in(text: str, evidence: dict[str, list[str]], scores: dict[str, float]
+               ) -> list[Place]:
+    """The places ``text`` names (:func:`find_places`) less topic words
+    (:func:`_not_topic_words`) and, when sports leads, those not named as places ("in ...",
+    "#...", "... trip"): in "france vs ireland, what a finish" the countries are teams."""
+    places = _not_topic_words(find_places(text), evidence, scores)
     if not places or max(scores, key=lambda lab: (scores[lab], lab)) != "sports":
         return places
     return [pl for pl in places if pl.context]
@@ -236,7 +239,7 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
                     said_evidence[lab] = _evidence(model, best, lab, "transcript")
     scores = _combined(labels, p_cap, p_said)
     evidence = _caption_evidence(model, cap_feats, p_cap, said_evidence)
-    topic.places = _not_teams(_not_topic_words(find_places(caption), evidence, scores), scores)
+    topic.places = _places_in(caption, evidence, scores)
     if topic.places and cap_ok:
         # A place is the gazetteer's business: the model reads the caption without it, so a
         # city that a corpus row or two tied to another niche ("amsterdam" in a history
@@ -246,8 +249,7 @@ def read_topic(model: TopicModel, *, caption: str = "", transcript: str = "",
         scores = _combined(labels, p_cap, p_said)
         evidence = _caption_evidence(model, cap_feats, p_cap, said_evidence)
     if not topic.places and words:
-        topic.places = _not_teams(_not_topic_words(find_places(" ".join(words[:2000])),
-                                                   evidence, scores), scores)
+        topic.places = _places_in(" ".join(words[:2000]), evidence, scores)
         topic.place_source = "transcript"
     if topic.places and "travel" in scores:
         p = min(max(scores["travel"], 1e-4), 1 - 1e-4)
