@@ -216,6 +216,142 @@ def _ass_time(cs: int) -> str:
     return f"{h:d}:{m:02d}:{s:02d}.{cs:02d}"
 
 
+@dataclass(frozen=True, slots=True)
+class CaptionEvent:
+    """One caption on screen: a group's words (escaped for ASS) from ``start`` to ``end``
+    (centiseconds of the output's timeline), word ``spoken`` coloured, drawn at ``scale``
+    percent."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+    spoken: int
+    scale: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionLayout:
+    """Captions laid out for a ``width`` x ``height`` video: the ASS style (sizes in output
+    pixels) and the events, in order, never overlapping."""
+
+    width: int
+    height: int
+    style: CaptionStyle
+    font_name: str
+    size: int
+    outline: float
+    shadow: float
+    margin_l: int
+    margin_r: int
+    margin_v: int
+    events: tuple[CaptionEvent, ...]
+
+    def head(self, *, height: int | None = None, margin_v: int | None = None,
+             white: bool = False) -> list[str]:
+        """The document up to its events, on a canvas ``height`` tall (default: the
+        video's) with the text ``margin_v`` above its bottom; ``white`` paints every colour
+        white, keeping its opacity (drawn on black, the result's brightness is then the
+        captions' opacity)."""
+        s = self.style
+
+        def colour(rgb: str, alpha: int = 0) -> str:
+            return _colour("#FFFFFF" if white else rgb, alpha)
+
+        line = (f"{self.font_name.replace(',', ' ')},{self.size},{colour(s.text)},"
+                f"{colour(s.highlight)},"
+                f"{colour(s.outline_colour, s.back_alpha if s.box else 0)},"
+                f"{colour(s.back, s.back_alpha)},-1,0,0,0,100,100,0,0,"
+                f"{3 if s.box else 1},{self.outline:g},{self.shadow:g},2,{self.margin_l},"
+                f"{self.margin_r},{self.margin_v if margin_v is None else margin_v},1")
+        return [
+            "[Script Info]",
+            "; creator-tools captions",
+            "ScriptType: v4.00+",
+            f"PlayResX: {self.width}",
+            f"PlayResY: {self.height if height is None else height}",
+            # 0: smart wrapping within the margins, the safety net should a line not fit.
+            "WrapStyle: 0",
+            "ScaledBorderAndShadow: yes",
+            "YCbCr Matrix: None",
+            "",
+            "[V4+ Styles]",
+            "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+            "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+            "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+            f"Style: Caption,{line}",
+            "",
+            "[Events]",
+            "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        ]
+
+    def text(self, event: CaptionEvent, *, white: bool = False) -> str:
+        """``event``'s ASS text: its words, the spoken one coloured (``white``: not)."""
+        prefix = f"{{\\fscx{event.scale}\\fscy{event.scale}}}" if event.scale != 100 else ""
+        if white:
+            return prefix + " ".join(event.words)
+        hi, base = _inline_colour(self.style.highlight), _inline_colour(self.style.text)
+        return prefix + " ".join(f"{{\\c{hi}}}{t}{{\\c{base}}}" if j == event.spoken else t
+                                 for j, t in enumerate(event.words))
+
+
+def dialogue(start_cs: int, end_cs: int, text: str) -> str:
+    """An ASS ``Dialogue`` line of the ``Caption`` style, times in centiseconds."""
+    return f"Dialogue: 0,{_ass_time(start_cs)},{_ass_time(end_cs)},Caption,,0,0,0,,{text}"
+
+
+def layout_captions(
+    words: Sequence[Word],
+    *,
+    width: int,
+    height: int,
+    style: str | CaptionStyle = "bold",
+    font_name: str = FONT_NAME,
+    safe: SafeZone | None = None,
+    max_words: int = 3,
+    font_file: str | Path | None = None,
+) -> CaptionLayout:
+    """Lay out ``words`` as short-form captions (the parameters of :func:`build_ass`)."""
+    if width <= 0 or height <= 0:
+        raise UsageError(f"bad caption frame size {width}x{height}")
+    if max_words < 1:
+        raise UsageError("max_words must be at least 1")
+    if isinstance(style, str):
+        if style not in CAPTION_STYLES:
+            raise UsageError(f"unknown caption style {style!r} "
+                             f"(one of: {', '.join(CAPTION_STYLES)})")
+        style = CAPTION_STYLES[style]
+    safe = safe or safe_zone("tiktok", width, height)
+    k = min(width, height) / 1080
+    size = max(8, round(style.font_size * k))
+    outline = round(style.outline * k, 1)
+    shadow = round(style.shadow * k, 1)
+    # Padding between the safe zone and the text box: room for the outline and the shadow.
+    pad_x = max(round(0.02 * min(width, height)), round(outline + shadow) + 2)
+    pad_y = max(round(0.02 * height), round(outline + shadow) + 2)
+    margin_l, margin_r = safe.left + pad_x, safe.right + pad_x
+    margin_v = safe.bottom + pad_y
+    avail = width - margin_l - margin_r
+    if avail < size:
+        raise UsageError(f"the safe zone leaves no room for captions on {width}x{height}")
+    groups = group_words(words, max_words=max_words, max_width=avail, font_size=size,
+                         uppercase=style.uppercase, pad=2 * outline, font_file=font_file)
+    events: list[CaptionEvent] = []
+    for gi, g in enumerate(groups):
+        nxt = groups[gi + 1].start if gi + 1 < len(groups) else None
+        # Up until the next group comes (never together: libass would stack them).
+        until = g.end + HOLD if nxt is None else min(g.end + HOLD, nxt)
+        texts = tuple(escape_text(w.text.upper() if style.uppercase else w.text)
+                      for w in g.words)
+        for i, w in enumerate(g.words):
+            a = round((g.start if i == 0 else w.start) * 100)
+            b = round((g.words[i + 1].start if i + 1 < len(g.words) else until) * 100)
+            if b <= a:
+                continue  # shorter than a frame of subtitles: the next word takes over
+            events.append(CaptionEvent(a, b, texts, i, g.scale))
+    return CaptionLayout(width, height, style, font_name, size, outline, shadow, margin_l,
+                         margin_r, margin_v, tuple(events))
+
+
 def build_ass(
     words: Sequence[Word],
     *,
@@ -253,69 +389,7 @@ def build_ass(
     str
         The document (UTF-8 text for a ``.ass`` file).
     """
-    if width <= 0 or height <= 0:
-        raise UsageError(f"bad caption frame size {width}x{height}")
-    if max_words < 1:
-        raise UsageError("max_words must be at least 1")
-    if isinstance(style, str):
-        if style not in CAPTION_STYLES:
-            raise UsageError(f"unknown caption style {style!r} "
-                             f"(one of: {', '.join(CAPTION_STYLES)})")
-        style = CAPTION_STYLES[style]
-    safe = safe or safe_zone("tiktok", width, height)
-    k = min(width, height) / 1080
-    size = max(8, round(style.font_size * k))
-    outline = round(style.outline * k, 1)
-    shadow = round(style.shadow * k, 1)
-    # Padding between the safe zone and the text box: room for the outline and the shadow.
-    pad_x = max(round(0.02 * min(width, height)), round(outline + shadow) + 2)
-    pad_y = max(round(0.02 * height), round(outline + shadow) + 2)
-    margin_l, margin_r = safe.left + pad_x, safe.right + pad_x
-    margin_v = safe.bottom + pad_y
-    avail = width - margin_l - margin_r
-    if avail < size:
-        raise UsageError(f"the safe zone leaves no room for captions on {width}x{height}")
-    groups = group_words(words, max_words=max_words, max_width=avail, font_size=size,
-                         uppercase=style.uppercase, pad=2 * outline, font_file=font_file)
-    head = [
-        "[Script Info]",
-        "; creator-tools captions",
-        "ScriptType: v4.00+",
-        f"PlayResX: {width}",
-        f"PlayResY: {height}",
-        # 0: smart wrapping within the margins, the safety net should a line not fit.
-        "WrapStyle: 0",
-        "ScaledBorderAndShadow: yes",
-        "YCbCr Matrix: None",
-        "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
-        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-        f"Style: Caption,{font_name.replace(',', ' ')},{size},{_colour(style.text)},"
-        f"{_colour(style.highlight)},"
-        f"{_colour(style.outline_colour, style.back_alpha if style.box else 0)},"
-        f"{_colour(style.back, style.back_alpha)},-1,0,0,0,100,100,0,0,"
-        f"{3 if style.box else 1},{outline:g},{shadow:g},2,{margin_l},{margin_r},{margin_v},1",
-        "",
-        "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ]
-    events: list[str] = []
-    hi, base = _inline_colour(style.highlight), _inline_colour(style.text)
-    for gi, g in enumerate(groups):
-        nxt = groups[gi + 1].start if gi + 1 < len(groups) else None
-        # Up until the next group comes (never together: libass would stack them).
-        until = g.end + HOLD if nxt is None else min(g.end + HOLD, nxt)
-        texts = [escape_text(w.text.upper() if style.uppercase else w.text) for w in g.words]
-        prefix = f"{{\\fscx{g.scale}\\fscy{g.scale}}}" if g.scale != 100 else ""
-        for i, w in enumerate(g.words):
-            a = round((g.start if i == 0 else w.start) * 100)
-            b = round((g.words[i + 1].start if i + 1 < len(g.words) else until) * 100)
-            if b <= a:
-                continue  # shorter than a frame of subtitles: the next word takes over
-            parts = [f"{{\\c{hi}}}{t}{{\\c{base}}}" if j == i else t
-                     for j, t in enumerate(texts)]
-            events.append(f"Dialogue: 0,{_ass_time(a)},{_ass_time(b)},Caption,,0,0,0,,"
-                          f"{prefix}{' '.join(parts)}")
-    return "\n".join([*head, *events]) + "\n"
+    lay = layout_captions(words, width=width, height=height, style=style, font_name=font_name,
+                          safe=safe, max_words=max_words, font_file=font_file)
+    events = (dialogue(e.start, e.end, lay.text(e)) for e in lay.events)
+    return "\n".join([*lay.head(), *events]) + "\n"

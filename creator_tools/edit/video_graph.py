@@ -73,13 +73,14 @@ def video_graph(plan: EditPlan, info: MediaInfo, workdir: Path) -> str:
                               last="setpts=PTS-STARTPTS", tag=str(i))
         chains.append("".join(f"[laid{i}]" for i in range(len(runs)))
                       + f"concat=n={len(runs)}:v=1:a=0[vlaid]")
-    chain = _burned_captions(plan, workdir)
+    captions = _burned_captions(plan, workdir, "vlaid", "vcap")
+    chains += captions
     # The pictures are BT.709 limited range by now (the grade converts other matrices). The
     # frames carry the tags to x264 and the stream: ffmpeg 9 takes them from the frames and
     # ignores -colorspace/-color_primaries/-color_trc/-color_range on the output.
-    chain += ["setsar=1", "format=yuv420p",
-              "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
-    chains.append("[vlaid]" + ",".join(chain) + f"[{VIDEO_OUT}]")
+    chain = ["setsar=1", "format=yuv420p",
+             "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
+    chains.append(f"[{'vcap' if captions else 'vlaid'}]" + ",".join(chain) + f"[{VIDEO_OUT}]")
     return ";\n".join(chains)
 
 
@@ -353,27 +354,33 @@ def _tone_filter(brightness: float, gamma: float, *, depth: int, full: bool) -> 
     return f"lutyuv=y='{expr}'"
 
 
-def _burned_captions(plan: EditPlan, workdir: Path) -> list[str]:
-    """The ``subtitles`` filter drawing the plan's words (an ASS file in ``workdir``) with the
-    bundled font, inside the platform's safe zone; nothing when captions are not burned."""
+def _burned_captions(plan: EditPlan, workdir: Path, src: str, dst: str) -> list[str]:
+    """Chains from ``[src]`` to ``[dst]`` burning the plan's words in, inside the platform's
+    safe zone, with the bundled font (none when captions are not burned).
+
+    Each caption is drawn once (:mod:`creator_tools.captions.stills`): libass draws the
+    stills into a band of the frame, in colour and in white, from two ASS files in
+    ``workdir``; the white band becomes the colour band's opacity, each still moves to the
+    time it starts, and ``overlay`` lays the band over every frame until the next still.
+    """
     words = plan.output_words() if plan.captions.burn else []
     if not words:
         return []
-    from creator_tools.captions.ass import build_ass, font_dir, safe_zone
+    from creator_tools.captions.ass import font_dir, layout_captions, safe_zone
+    from creator_tools.captions.stills import caption_stills, stills_chains
     from creator_tools.captions.transcript import Word
 
     out = plan.output
-    doc = build_ass([Word(a, b, text) for a, b, text in words], width=out.width,
-                    height=out.height, style=plan.captions.style,
-                    safe=safe_zone(out.platform, out.width, out.height))
-    ass = workdir / "captions.ass"
-    ass.write_text(doc, encoding="utf-8")
+    stills = caption_stills(layout_captions(
+        [Word(a, b, text) for a, b, text in words], width=out.width, height=out.height,
+        style=plan.captions.style, safe=safe_zone(out.platform, out.width, out.height)))
+    if stills is None:
+        return []
     fonts = workdir / "fonts"  # the font files alone: libass tries every file in fontsdir
     fonts.mkdir()
     for font in font_dir().glob("*.ttf"):
         shutil.copyfile(font, fonts / font.name)
-    return [f"subtitles=filename={escape_filter_path(str(ass))}:"
-            f"fontsdir={escape_filter_path(str(fonts))}"]
+    return stills_chains(stills, workdir=workdir, fonts=fonts, src=src, dst=dst)
 
 
 def _denoise(strength: float) -> str:
