@@ -12,7 +12,7 @@ import pytest
 
 from creator_tools.captions.ass import (
     CaptionEvent,
-    dialogue,
+    ass_document,
     escape_text,
     font_dir,
     layout_captions,
@@ -40,8 +40,7 @@ def _frames(graph: str, seconds: float) -> np.ndarray:
 
 def _both(lay, tmp: Path, seconds: float) -> tuple[np.ndarray, np.ndarray, object]:
     direct = tmp / "direct.ass"
-    direct.write_text("\n".join([*lay.head(), *(dialogue(e.start, e.end, lay.text(e))
-                                               for e in lay.events)]) + "\n")
+    direct.write_text(ass_document(lay))
     fonts = escape_filter_path(str(font_dir()))
     libass = _frames(f"[in]subtitles=filename={escape_filter_path(str(direct))}:"
                      f"fontsdir={fonts}[out]", seconds)

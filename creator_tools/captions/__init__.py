@@ -7,11 +7,14 @@ Importing this package is cheap: faster-whisper, numpy and Pillow are imported o
 from creator_tools.captions.ass import (
     CAPTION_STYLES,
     FONT_NAME,
+    CaptionLayout,
     CaptionStyle,
+    ass_document,
     build_ass,
     escape_text,
     font_dir,
     group_words,
+    layout_captions,
     safe_zone,
 )
 from creator_tools.captions.fillers import filler_spans, is_filler
@@ -28,6 +31,7 @@ from creator_tools.captions.transcript import Cue, Segment, Transcript, Word
 __all__ = [
     "CAPTION_STYLES",
     "FONT_NAME",
+    "CaptionLayout",
     "CaptionStyle",
     "CaptionsUnavailable",
     "Cue",
@@ -36,6 +40,7 @@ __all__ = [
     "Transcript",
     "WhisperSettings",
     "Word",
+    "ass_document",
     "build_ass",
     "captions_available",
     "escape_text",
@@ -43,6 +48,7 @@ __all__ = [
     "font_dir",
     "group_words",
     "is_filler",
+    "layout_captions",
     "load_model",
     "resolve_model",
     "safe_zone",

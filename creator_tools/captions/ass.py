@@ -20,6 +20,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from creator_tools.captions.transcript import Word
 from creator_tools.errors import OptionError, UsageError
@@ -310,7 +311,26 @@ def layout_captions(
     max_words: int = 3,
     font_file: str | Path | None = None,
 ) -> CaptionLayout:
-    """Lay out ``words`` as short-form captions (the parameters of :func:`build_ass`)."""
+    """Lay out ``words`` as short-form captions on a ``width`` x ``height`` video.
+
+    Parameters
+    ----------
+    words
+        Words with times on the OUTPUT timeline (after any cuts), in order.
+    width, height
+        Output size in pixels (``PlayResX``/``PlayResY``).
+    style
+        A name in :data:`CAPTION_STYLES` or a :class:`CaptionStyle`.
+    font_name
+        Font family as libass looks it up (bold is asked for): the bundled ``DejaVu Sans``
+        unless ``fontsdir`` provides another.
+    safe
+        Margins to keep clear (default: TikTok's, scaled to the output).
+    max_words
+        Most words shown at once.
+    font_file
+        The font used to measure line widths (default: the bundled one).
+    """
     if width <= 0 or height <= 0:
         raise UsageError(f"bad caption frame size {width}x{height}")
     if max_words < 1:
@@ -352,44 +372,13 @@ def layout_captions(
                          margin_r, margin_v, tuple(events))
 
 
-def build_ass(
-    words: Sequence[Word],
-    *,
-    width: int,
-    height: int,
-    style: str | CaptionStyle = "bold",
-    font_name: str = FONT_NAME,
-    safe: SafeZone | None = None,
-    max_words: int = 3,
-    font_file: str | Path | None = None,
-) -> str:
-    """An ASS document showing ``words`` as short-form captions on a ``width`` x ``height``
-    video.
-
-    Parameters
-    ----------
-    words
-        Words with times on the OUTPUT timeline (after any cuts), in order.
-    width, height
-        Output size in pixels (``PlayResX``/``PlayResY``).
-    style
-        A name in :data:`CAPTION_STYLES` or a :class:`CaptionStyle`.
-    font_name
-        Font family as libass looks it up (bold is asked for): the bundled ``DejaVu Sans``
-        unless ``fontsdir`` provides another.
-    safe
-        Margins to keep clear (default: TikTok's, scaled to the output).
-    max_words
-        Most words shown at once.
-    font_file
-        The font used to measure line widths (default: the bundled one).
-
-    Returns
-    -------
-    str
-        The document (UTF-8 text for a ``.ass`` file).
-    """
-    lay = layout_captions(words, width=width, height=height, style=style, font_name=font_name,
-                          safe=safe, max_words=max_words, font_file=font_file)
+def ass_document(lay: CaptionLayout) -> str:
+    """The ASS document of laid-out captions (UTF-8 text for a ``.ass`` file)."""
     events = (dialogue(e.start, e.end, lay.text(e)) for e in lay.events)
     return "\n".join([*lay.head(), *events]) + "\n"
+
+
+def build_ass(words: Sequence[Word], **options: Any) -> str:
+    """An ASS document showing ``words`` as short-form captions: :func:`layout_captions`
+    with ``options``, then :func:`ass_document`."""
+    return ass_document(layout_captions(words, **options))
